@@ -1,0 +1,120 @@
+//! Composition: a [`Service`] is what each domain crate builds; [`App`] puts any number of them
+//! behind one listener with the health, metrics and documentation routes and the middleware
+//! stack. The embedded mode runs every service in one `App`; the distributed mode runs one.
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use futures::future::BoxFuture;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use utoipa::openapi::OpenApi;
+
+use crate::http::{HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, docs_router, health_router};
+
+/// How long background tasks get to finish after the server has stopped.
+const TASK_GRACE: Duration = Duration::from_secs(10);
+
+/// A background task: runs until the token is cancelled.
+pub type BackgroundTask = Box<dyn FnOnce(CancellationToken) -> BoxFuture<'static, ()> + Send>;
+
+/// One service, built and ready to serve.
+pub struct Service {
+    /// Short name, as in `/api/<name>`.
+    pub name: &'static str,
+    /// Its routes, with their state, under `/api/<name>`.
+    pub router: Router,
+    /// Its API, generated from its handlers.
+    pub openapi: OpenApi,
+    /// What `/health/ready` must ask for this service.
+    pub readiness: Vec<ReadinessCheck>,
+    /// Work that runs beside the HTTP server (pruning, expiry, relays).
+    pub tasks: Vec<BackgroundTask>,
+}
+
+/// Several services behind one listener.
+pub struct App {
+    router: Router,
+    tasks: Vec<BackgroundTask>,
+}
+
+impl App {
+    /// Merges `services` with the shared routes and wraps them in the middleware stack.
+    pub fn compose(services: Vec<Service>, http: &HttpConfig, metrics: HttpMetrics) -> Self {
+        let mut router = Router::new();
+        let mut document = base_document();
+        let mut checks = Vec::new();
+        let mut tasks = Vec::new();
+        for service in services {
+            router = router.merge(service.router);
+            document.merge(service.openapi);
+            checks.extend(service.readiness);
+            tasks.extend(service.tasks);
+        }
+        let router = router
+            .merge(health_router(checks, metrics.clone()))
+            .merge(docs_router(document));
+        Self {
+            router: apply_stack(router, http, metrics),
+            tasks,
+        }
+    }
+
+    /// The composed router, for calling in process (tests, the embedded clients).
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight and background tasks
+    /// finish.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let cancel = CancellationToken::new();
+        let handles: Vec<_> = self
+            .tasks
+            .into_iter()
+            .map(|task| tokio::spawn(task(cancel.clone())))
+            .collect();
+        let served = crate::http::serve(listener, self.router, shutdown).await;
+        cancel.cancel();
+        let finished = tokio::time::timeout(TASK_GRACE, futures::future::join_all(handles)).await;
+        if finished.is_err() {
+            tracing::warn!("background tasks did not stop in time");
+        }
+        served
+    }
+}
+
+fn base_document() -> OpenApi {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApiBuilder};
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Tienda API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "The shop and customer-care platform. Errors are RFC 9457 problem documents \
+                     (`application/problem+json`); see docs/api.md for the conventions.",
+                ))
+                .build(),
+        )
+        .components(Some(
+            ComponentsBuilder::new()
+                .security_scheme(
+                    "bearer",
+                    SecurityScheme::Http(
+                        HttpBuilder::new()
+                            .scheme(HttpAuthScheme::Bearer)
+                            .bearer_format("JWT")
+                            .build(),
+                    ),
+                )
+                .build(),
+        ))
+        .build()
+}

@@ -1,0 +1,208 @@
+//! One database layer for both ways Tienda runs: SQLite embedded, PostgreSQL distributed.
+//!
+//! Services write their SQL once, against sqlx's `Any` driver, in the common subset of the two
+//! dialects: `$1` placeholders, `RETURNING`, `ON CONFLICT`, TEXT ids (UUIDv7) and TEXT times
+//! (RFC 3339, fixed width, so they sort and compare as text). Each service ships one migration
+//! folder per backend, because DDL is where the dialects differ. `docs/adr/0002-database-layer.md`
+//! records why.
+//!
+//! SQLite is opened in WAL mode with `synchronous=FULL` (a commit is on disk before a 2xx is
+//! sent), foreign keys on and a busy timeout. Write transactions on SQLite begin with
+//! `BEGIN IMMEDIATE`, so two read-then-write transactions queue for the write lock instead of
+//! failing to upgrade it.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+/// Which database engine a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a connection URL names.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL: use sqlite://PATH or postgres://...")
+        }
+    }
+}
+
+/// How to reach a service's database.
+#[derive(Clone, Deserialize)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/NAME`. A secret: it may hold a
+    /// password.
+    pub url: SecretString,
+    /// The most connections the pool opens.
+    pub max_connections: u32,
+    /// How long a query waits for a free connection before the request fails with 503.
+    pub acquire_timeout: Duration,
+}
+
+impl DatabaseConfig {
+    /// A config for the SQLite file at `path`, created if missing.
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self::from_url(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    /// A config for a database URL, with default pool settings.
+    pub fn from_url(url: impl Into<String>) -> Self {
+        Self {
+            url: SecretString::from(url.into()),
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &"[redacted]")
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .finish()
+    }
+}
+
+/// A service's migrations, one set per backend, embedded with `sqlx::migrate!`.
+pub struct Migrations {
+    /// DDL for SQLite.
+    pub sqlite: Migrator,
+    /// DDL for PostgreSQL.
+    pub postgres: Migrator,
+}
+
+/// A connection pool to one service's database.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Database {
+    /// Opens a pool. SQLite files are created if missing and configured for durability.
+    pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = config.url.expose_secret();
+        let backend = Backend::from_url(url)?;
+        let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
+        let mut pool_options = AnyPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.acquire_timeout);
+        if backend == Backend::Sqlite {
+            pool_options = pool_options.after_connect(|connection, _meta| {
+                Box::pin(async move {
+                    // journal_mode is persistent in the file; the others are per connection.
+                    connection
+                        .execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .context("cannot connect to the database")?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Brings the schema up to date with the migrations for this backend.
+    pub async fn migrate(&self, migrations: &Migrations) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &migrations.sqlite,
+            Backend::Postgres => &migrations.postgres,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    /// The pool, for reads and single-statement writes.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock up front.
+    pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Answers whether the database takes a query now (for `/health/ready`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Closes every connection; waits for those in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// True when the error says a row broke a unique constraint (a duplicate).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// True when the error means the database could not be reached, rather than that the query was
+/// wrong: such requests get 503, not 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_follows_the_url_scheme() {
+        assert_eq!(
+            Backend::from_url("sqlite://x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn a_database_config_never_prints_its_url() {
+        let config = DatabaseConfig::from_url("postgres://user:hunter2@db/tienda");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

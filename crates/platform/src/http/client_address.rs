@@ -1,0 +1,51 @@
+//! The address of the client, for brute-force limits and logs. Taken from the socket, or from
+//! the first `X-Forwarded-For` hop when the process is configured to sit behind a proxy.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The client's IP address, when it is known (it is not for in-process calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ClientAddress>()
+            .copied()
+            .unwrap_or(ClientAddress(None)))
+    }
+}
+
+/// Middleware: resolves the client address once and stores it in the request's extensions.
+pub(crate) async fn resolve_client_address(
+    trust_forwarded_for: bool,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let forwarded = trust_forwarded_for
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(',').next())
+                .and_then(|first| first.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    let socket = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip());
+    request
+        .extensions_mut()
+        .insert(ClientAddress(forwarded.or(socket)));
+    next.run(request).await
+}

@@ -1,0 +1,118 @@
+//! `/health/live` (the process answers) and `/health/ready` (every dependency answers), plus
+//! `/metrics`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures::future::BoxFuture;
+use serde::Serialize;
+
+use super::metrics::{HttpMetrics, serve_metrics};
+
+/// How long one readiness check may take before it counts as down.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+type CheckFn = dyn Fn() -> BoxFuture<'static, Result<(), String>> + Send + Sync;
+
+/// One dependency `/health/ready` asks, such as a service's database.
+#[derive(Clone)]
+pub struct ReadinessCheck {
+    name: String,
+    check: Arc<CheckFn>,
+}
+
+impl ReadinessCheck {
+    /// A named check; the closure answers `Ok` when the dependency is reachable.
+    pub fn new<F>(name: impl Into<String>, check: F) -> Self
+    where
+        F: Fn() -> BoxFuture<'static, Result<(), String>> + Send + Sync + 'static,
+    {
+        Self {
+            name: name.into(),
+            check: Arc::new(check),
+        }
+    }
+
+    /// A check that the database takes a query.
+    pub fn database(name: impl Into<String>, database: crate::db::Database) -> Self {
+        Self::new(name, move || {
+            let database = database.clone();
+            Box::pin(async move { database.ping().await.map_err(|error| error.to_string()) })
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Readiness {
+    status: &'static str,
+    checks: Vec<CheckResult>,
+}
+
+#[derive(Serialize)]
+struct CheckResult {
+    name: String,
+    status: &'static str,
+}
+
+#[derive(Clone)]
+struct HealthState {
+    checks: Arc<Vec<ReadinessCheck>>,
+    metrics: HttpMetrics,
+}
+
+/// The health and metrics routes.
+pub fn health_router(checks: Vec<ReadinessCheck>, metrics: HttpMetrics) -> Router {
+    Router::new()
+        .route("/health/live", get(live))
+        .route("/health/ready", get(ready))
+        .route(
+            "/metrics",
+            get(|State(state): State<HealthState>| serve_metrics(State(state.metrics))),
+        )
+        .with_state(HealthState {
+            checks: Arc::new(checks),
+            metrics,
+        })
+}
+
+async fn live() -> Response {
+    axum::Json(serde_json::json!({ "status": "up" })).into_response()
+}
+
+async fn ready(State(state): State<HealthState>) -> Response {
+    let results = futures::future::join_all(state.checks.iter().map(|check| async move {
+        let outcome = tokio::time::timeout(CHECK_TIMEOUT, (check.check)()).await;
+        let status = match outcome {
+            Ok(Ok(())) => "up",
+            Ok(Err(error)) => {
+                tracing::warn!(check = %check.name, %error, "readiness check failed");
+                "down"
+            }
+            Err(_) => {
+                tracing::warn!(check = %check.name, "readiness check timed out");
+                "down"
+            }
+        };
+        CheckResult {
+            name: check.name.clone(),
+            status,
+        }
+    }))
+    .await;
+    let all_up = results.iter().all(|result| result.status == "up");
+    let body = Readiness {
+        status: if all_up { "up" } else { "down" },
+        checks: results,
+    };
+    let status = if all_up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}

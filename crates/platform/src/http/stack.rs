@@ -1,0 +1,84 @@
+//! The middleware stack around every router, outermost first: panic catching, request id,
+//! client address, tracing span, metrics, timeout, body limit.
+
+use std::any::Any;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use super::client_address::resolve_client_address;
+use super::metrics::{HttpMetrics, record_metrics};
+use super::request_id::{RequestId, assign_request_id};
+use super::HttpConfig;
+use crate::error::ApiError;
+
+/// Wraps `router` in the standard stack. Routes added to the result afterwards are not wrapped,
+/// so call this last.
+pub fn apply_stack(router: Router, config: &HttpConfig, metrics: HttpMetrics) -> Router {
+    let timeout = config.request_timeout;
+    let trust_forwarded_for = config.trust_forwarded_for;
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            enforce_timeout(timeout, request, next)
+        }))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            record_metrics(metrics.clone(), request, next)
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let request_id = request
+                    .extensions()
+                    .get::<RequestId>()
+                    .map(|id| id.0.as_str())
+                    .unwrap_or("unknown");
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id = %request_id,
+                )
+            }),
+        )
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            resolve_client_address(trust_forwarded_for, request, next)
+        }))
+        .layer(middleware::from_fn(assign_request_id))
+        .layer(CatchPanicLayer::custom(panic_to_problem))
+}
+
+async fn enforce_timeout(timeout: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_elapsed) => ApiError::Timeout.into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn method_not_allowed() -> Response {
+    let mut problem = ApiError::BadRequest(String::new()).to_problem();
+    problem.status = 405;
+    problem.title = "Method Not Allowed".to_owned();
+    problem.kind = "urn:tienda:problem:method-not-allowed".to_owned();
+    problem.detail = Some("This resource does not support that method.".to_owned());
+    crate::error::problem_response(&problem)
+}
+
+fn panic_to_problem(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("non-string panic");
+    ApiError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}

@@ -1,0 +1,27 @@
+//! Shared machinery for every Tienda service, and no business rules.
+//!
+//! - [`config`]: layered configuration (defaults, `tienda.toml`, `TIENDA_*`, flags), secrets.
+//! - [`telemetry`]: logs, human or JSON.
+//! - [`error`]: [`ApiError`], rendered as RFC 9457 problem documents.
+//! - [`db`]: one pool type over SQLite and PostgreSQL, migrations, constraint helpers.
+//! - [`http`]: middleware stack, JSON and query extractors, health, metrics, OpenAPI, serving.
+//! - [`auth`]: access-token verification and role guards.
+//! - [`paging`], [`time`]: the list and time conventions of the API.
+//! - [`app`]: services composed behind one listener.
+//! - `testing` (feature `testing`): fresh databases per test on either backend.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod paging;
+pub mod telemetry;
+pub mod time;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use app::{App, BackgroundTask, Service};
+pub use error::{ApiError, FieldError};

@@ -1,0 +1,134 @@
+//! Test helpers: each test gets its own database on the backend it asks for, and a server on
+//! port 0.
+//!
+//! SQLite tests always run, on a fresh file in a temporary folder. PostgreSQL tests run when
+//! `TIENDA_TEST_DATABASE_URL` names a server (any database on it; each test creates its own,
+//! named `tienda_test_<uuid>`). Without it they are skipped, unless
+//! `TIENDA_TEST_REQUIRE_SERVICES=1`, which makes a missing server a failure: CI sets it.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+use crate::db::{Backend, DatabaseConfig};
+
+/// The environment variable naming a PostgreSQL server for tests.
+pub const DATABASE_URL_VAR: &str = "TIENDA_TEST_DATABASE_URL";
+/// The environment variable that turns a missing server into a failure.
+pub const REQUIRE_SERVICES_VAR: &str = "TIENDA_TEST_REQUIRE_SERVICES";
+
+/// True when tests must not skip for want of a server.
+pub fn services_required() -> bool {
+    std::env::var(REQUIRE_SERVICES_VAR).is_ok_and(|value| value == "1" || value == "true")
+}
+
+/// A database that lives as long as the test holds it.
+pub struct TestDatabase {
+    /// How to connect to it.
+    pub config: DatabaseConfig,
+    /// The folder holding the SQLite file (removed on drop).
+    _dir: Option<TempDir>,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database on `backend`, or `None` when PostgreSQL is not configured and
+    /// not required (the caller then skips).
+    ///
+    /// # Panics
+    /// When PostgreSQL is required but not configured or not reachable: the test must fail.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().ok()?;
+                let config = DatabaseConfig::sqlite_file(&dir.path().join("test.db"));
+                Some(Self {
+                    config,
+                    _dir: Some(dir),
+                })
+            }
+            Backend::Postgres => {
+                let Ok(server) = std::env::var(DATABASE_URL_VAR) else {
+                    assert!(
+                        !services_required(),
+                        "{REQUIRE_SERVICES_VAR}=1 but {DATABASE_URL_VAR} is not set"
+                    );
+                    eprintln!("skipped: set {DATABASE_URL_VAR} to run this test on PostgreSQL");
+                    return None;
+                };
+                match create_postgres_database(&server).await {
+                    Ok(url) => Some(Self {
+                        config: DatabaseConfig::from_url(url),
+                        _dir: None,
+                    }),
+                    Err(error) => panic!("cannot create a PostgreSQL test database: {error:#}"),
+                }
+            }
+        }
+    }
+}
+
+async fn create_postgres_database(server: &str) -> anyhow::Result<String> {
+    let name = format!("tienda_test_{}", uuid::Uuid::now_v7().simple());
+    let mut connection = sqlx::PgConnection::connect(server)
+        .await
+        .with_context(|| format!("cannot connect to {DATABASE_URL_VAR}"))?;
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut connection)
+        .await
+        .context("CREATE DATABASE failed")?;
+    let mut url = url::Url::parse(server).context("bad PostgreSQL URL")?;
+    url.set_path(&name);
+    Ok(url.to_string())
+}
+
+/// Serves `router` on a fresh port of 127.0.0.1 until the test's runtime ends.
+pub async fn spawn_router(router: Router) -> SocketAddr {
+    let listener = match TcpListener::bind("127.0.0.1:0").await {
+        Ok(listener) => listener,
+        Err(error) => panic!("cannot bind a test port: {error}"),
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(error) => panic!("no local address: {error}"),
+    };
+    tokio::spawn(crate::http::serve(listener, router, std::future::pending()));
+    address
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL, as `NAME::sqlite` and
+/// `NAME::postgres`. The body is an async function of the [`Backend`].
+///
+/// ```ignore
+/// backend_test! {
+///     async fn a_duplicate_email_is_a_conflict(backend) {
+///         let app = spawn_app(backend).await;
+///         // ...
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! backend_test {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($backend: $crate::db::Backend) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::db::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run($crate::db::Backend::Postgres).await;
+            }
+        }
+    };
+}
