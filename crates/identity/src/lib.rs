@@ -1,1 +1,151 @@
-//! placeholder
+//! The identity service: users, credentials, sessions, tokens and roles, under `/api/identity`.
+//!
+//! It owns who may do what: it registers customers, checks passwords (argon2id, behind a
+//! bounded queue), opens sessions, signs access tokens with an Ed25519 key and publishes the
+//! public key as a JWKS so that every service verifies tokens locally.
+//!
+//! Layout (the shape every domain crate follows):
+//! - [`domain`]: emails, names, passwords, brute-force rules; pure and unit-tested.
+//! - [`accounts`], [`sessions`]: what the routes do, in terms of the domain and the store.
+//! - [`store`]: all SQL. [`hashing`], [`keys`]: passwords and token signing.
+//! - `http`: one file per resource; handlers only extract, call and respond.
+//! - `migrations/{sqlite,postgres}`: the schema.
+
+pub mod accounts;
+pub mod admin;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod hashing;
+mod http;
+pub mod keys;
+pub mod sessions;
+pub mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use platform::auth::TokenVerifier;
+use platform::db::{Database, Migrations};
+use platform::http::ReadinessCheck;
+use platform::{BackgroundTask, Service};
+
+pub use admin::GeneratedAdmin;
+pub use config::{Config, FirstAdmin, TokenConfig};
+pub use http::PREFIX;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
+/// How often expired sessions, tokens and throttle rows are deleted.
+const PRUNE_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// What the routes share.
+pub struct Inner {
+    /// The identity database.
+    pub database: Database,
+    /// Password hashing.
+    pub hasher: hashing::PasswordHasher,
+    /// Token signing.
+    pub signer: keys::TokenSigner,
+    /// Token verification (with session revocation).
+    pub verifier: Arc<TokenVerifier>,
+    /// Token settings.
+    pub tokens: TokenConfig,
+    /// Brute-force limits.
+    pub throttle: domain::throttle::ThrottlePolicy,
+}
+
+/// The routes' state: cheap to clone.
+#[derive(Clone)]
+pub struct State(Arc<Inner>);
+
+impl std::ops::Deref for State {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<State> for Arc<TokenVerifier> {
+    fn from_ref(state: &State) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The built identity service and what the rest of the process needs from it.
+pub struct Identity {
+    /// The service, to compose into an app.
+    pub service: Service,
+    /// A verifier for identity's tokens that checks session revocation: in embedded mode every
+    /// service uses it.
+    pub verifier: Arc<TokenVerifier>,
+    /// Credentials of an administrator generated on this start, to show once.
+    pub generated_admin: Option<GeneratedAdmin>,
+}
+
+/// Connects, migrates, loads the signing key, makes the first administrator if needed, and
+/// builds the routes.
+pub async fn build(config: Config) -> anyhow::Result<Identity> {
+    let database = Database::connect(&config.database).await?;
+    database.migrate(&MIGRATIONS).await?;
+    let hasher = hashing::PasswordHasher::new(&config.hashing).await?;
+    let signer = keys::TokenSigner::load(
+        &config.key_file,
+        &config.tokens.issuer,
+        &config.tokens.audience,
+        config.tokens.access_ttl,
+    )?;
+    let verifier = Arc::new(
+        TokenVerifier::from_jwks(signer.jwks(), &config.tokens.issuer, &config.tokens.audience)
+            .with_revocation(Arc::new(sessions::SessionRevocationCheck(database.clone()))),
+    );
+    let generated_admin =
+        admin::ensure_first_admin(&database, &hasher, &config.first_admin).await?;
+    let state = State(Arc::new(Inner {
+        database: database.clone(),
+        hasher,
+        signer,
+        verifier: verifier.clone(),
+        tokens: config.tokens,
+        throttle: config.throttle.clone(),
+    }));
+    let (router, openapi) = http::router(state);
+    let prune: BackgroundTask = {
+        let database = database.clone();
+        let window = config.throttle.window;
+        Box::new(move |cancel| {
+            Box::pin(async move {
+                let mut ticks = tokio::time::interval(PRUNE_INTERVAL);
+                loop {
+                    tokio::select! {
+                        () = cancel.cancelled() => break,
+                        _ = ticks.tick() => {
+                            match store::prune_expired(database.pool(), window).await {
+                                Ok(0) => {}
+                                Ok(deleted) => tracing::debug!(deleted, "pruned expired sessions"),
+                                Err(error) => tracing::warn!(%error, "pruning failed"),
+                            }
+                        }
+                    }
+                }
+            })
+        })
+    };
+    Ok(Identity {
+        service: Service {
+            name: "identity",
+            router,
+            openapi,
+            readiness: vec![ReadinessCheck::database("identity-database", database)],
+            tasks: vec![prune],
+        },
+        verifier,
+        generated_admin,
+    })
+}

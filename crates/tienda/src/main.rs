@@ -1,1 +1,36 @@
-fn main() {}
+//! The `tienda` command: parses arguments and runs the library. Nothing else lives here.
+
+use anyhow::Context;
+use clap::Parser;
+use platform::config::ExposeSecret;
+use tienda::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = cli.settings()?;
+    platform::telemetry::init(settings.log_format, &settings.log);
+    let built = match cli.command.clone().unwrap_or(Command::All) {
+        Command::All => tienda::build_embedded(&settings).await?,
+        Command::Serve { service } => tienda::build_single(&settings, service).await?,
+        Command::Migrate { service } => return tienda::migrate(&settings, service).await,
+    };
+    if let Some(admin) = &built.generated_admin {
+        // Shown once, on the terminal, never in the logs.
+        eprintln!(
+            "\n  No administrator existed, so one was created. Keep these; they are not shown again:\n    \
+             email:    {}\n    password: {}\n",
+            admin.email,
+            admin.password.expose_secret()
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.addr))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "Tienda is listening");
+    println!("Tienda is listening on http://{address}  (API docs: http://{address}/api/docs)");
+    built.app.run(listener, platform::http::shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}

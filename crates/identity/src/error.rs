@@ -1,0 +1,101 @@
+//! Identity's errors, named by meaning, and their one mapping to HTTP.
+//!
+//! Handlers return `Result<_, ApiError>` and use `?` on these; the status of each is decided in
+//! the single `match` below.
+
+use platform::{ApiError, FieldError};
+
+use crate::hashing::HashError;
+use crate::store::StoreError;
+
+/// Everything identity refuses, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid fields in a request.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The email is taken.
+    #[error("the email is already registered")]
+    DuplicateEmail,
+    /// Unknown email or wrong password: deliberately one error.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failures for this account or address.
+    #[error("locked for {retry_after_secs} s")]
+    Locked {
+        /// Seconds until the lock ends.
+        retry_after_secs: u64,
+    },
+    /// The refresh token is unknown, expired or of an ended session.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// A refresh token was presented again after rotation: the session is revoked.
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    /// The change would leave no administrator.
+    #[error("the last administrator cannot lose the role")]
+    LastAdmin,
+    /// No such user (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// The password hasher's queue is full.
+    #[error("busy")]
+    Busy,
+    /// A database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// Anything unexpected.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::DuplicateEmail => Error::DuplicateEmail,
+            StoreError::Database(error) => Error::Database(error),
+            StoreError::Corrupt(error) => Error::Internal(error),
+        }
+    }
+}
+
+impl From<HashError> for Error {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => Error::Busy,
+            HashError::Internal(error) => Error::Internal(error),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Invalid(fields) => ApiError::Validation(fields),
+            Error::DuplicateEmail => {
+                ApiError::Conflict("An account with this email already exists.".to_owned())
+            }
+            Error::InvalidCredentials => {
+                ApiError::Unauthorized("The email or password is incorrect.".to_owned())
+            }
+            Error::Locked { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            Error::InvalidRefreshToken => ApiError::Unauthorized(
+                "The refresh token is invalid or expired; log in again.".to_owned(),
+            ),
+            Error::RefreshTokenReused => ApiError::Unauthorized(
+                "This refresh token was already used; the session has been ended. Log in again."
+                    .to_owned(),
+            ),
+            Error::LastAdmin => ApiError::Conflict(
+                "This is the last administrator; make another one first.".to_owned(),
+            ),
+            Error::NotFound => ApiError::NotFound,
+            Error::Busy => ApiError::Unavailable {
+                reason: "Too many sign-ins are being processed; retry shortly.".to_owned(),
+                retry_after_secs: 1,
+            },
+            Error::Database(error) => ApiError::from(error),
+            Error::Internal(error) => ApiError::Internal(error),
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Identity's HTTP edge: one file per resource, composed here under `/api/identity`.
+
+mod accounts;
+mod keys;
+mod me;
+mod sessions;
+mod users;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::State;
+use crate::store::User;
+
+/// Where identity's routes live.
+pub const PREFIX: &str = "/api/identity";
+
+/// Every route of identity, with its OpenAPI document.
+pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let routes = OpenApiRouter::new()
+        .merge(accounts::router())
+        .merge(sessions::router())
+        .merge(me::router())
+        .merge(users::router())
+        .merge(keys::router());
+    OpenApiRouter::new()
+        .nest(PREFIX, routes)
+        .with_state(state)
+        .split_for_parts()
+}
+
+/// A user as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// The user id (UUIDv7).
+    pub id: uuid::Uuid,
+    /// The normalised email.
+    pub email: String,
+    /// The display name.
+    pub name: String,
+    /// The role.
+    pub role: contracts::auth::Role,
+    /// When the account was created (RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email.to_string(),
+            name: user.name,
+            role: user.role,
+            created_at: user.created_at,
+        }
+    }
+}

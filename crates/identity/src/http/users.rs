@@ -1,0 +1,147 @@
+//! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`: user administration.
+
+use axum::extract::{Path, State as AxumState};
+use contracts::auth::Role;
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::{Json, Query};
+use platform::paging::{Page, PageParams};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::UserView;
+use crate::domain::email::normalise;
+use crate::error::Error;
+use crate::store::{self, UserFilter};
+use crate::{State, accounts};
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users))
+        .routes(routes!(get_user, update_user))
+}
+
+/// Filters and paging of the user list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Only users with this role.
+    pub role: Option<Role>,
+    /// Only users whose email contains this text (case-insensitive).
+    pub email: Option<String>,
+    /// How many users, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A change to a user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// The new role.
+    pub role: Role,
+}
+
+/// List users (administrators only), oldest first.
+#[utoipa::path(
+    get, path = "/users", tag = "identity",
+    security(("bearer" = [])),
+    params(UserQuery),
+    responses(
+        (status = 200, description = "A page of users", body = Page<UserView>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_users(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Query(query): Query<UserQuery>,
+) -> Result<Json<Page<UserView>>, ApiError> {
+    caller.require_admin()?;
+    let paging = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let limit = paging.limit()?;
+    let after = paging
+        .cursor()?
+        .map(|cursor| {
+            Uuid::parse_str(&cursor)
+                .map_err(|_| ApiError::invalid("cursor", "invalid", "this cursor was not issued here"))
+        })
+        .transpose()?;
+    let email = query.email.as_deref().map(normalise);
+    if email.as_ref().is_some_and(|email| email.len() > 254) {
+        return Err(ApiError::invalid("email", "too_long", "at most 254 characters"));
+    }
+    let filter = UserFilter {
+        role: query.role,
+        email_contains: email,
+    };
+    let users = store::list_users(state.database.pool(), &filter, after, limit + 1)
+        .await
+        .map_err(Error::from)?;
+    let page = Page::from_rows(users, limit, |user| user.id.to_string());
+    Ok(Json(Page {
+        items: page.items.into_iter().map(UserView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One user (administrators only).
+#[utoipa::path(
+    get, path = "/users/{id}", tag = "identity",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user id")),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_user(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<UserView>, ApiError> {
+    caller.require_admin()?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let user = store::find_user(state.database.pool(), id)
+        .await
+        .map_err(Error::from)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(user.into()))
+}
+
+/// Change a user's role (administrators only). The user's sessions end, so the new role
+/// applies from its next login.
+#[utoipa::path(
+    patch, path = "/users/{id}", tag = "identity",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user id")),
+    request_body = UserUpdate,
+    responses(
+        (status = 200, description = "The updated user", body = UserView),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It would leave no administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown role or field", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_user(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<UserUpdate>,
+) -> Result<Json<UserView>, ApiError> {
+    caller.require_admin()?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    Ok(Json(accounts::set_role(&state, id, body.role).await?.into()))
+}

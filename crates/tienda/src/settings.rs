@@ -1,0 +1,231 @@
+//! Every setting of the `tienda` binary, and how the layers combine: defaults, then the TOML
+//! file (`tienda.toml`, or `--config`), then `TIENDA_*` environment variables and flags.
+//!
+//! [`Overrides`] is what clap reads (each flag also reads its environment variable, and `--help`
+//! lists both); [`Settings`] is the merged result, turned into each service's typed config.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use platform::config::SecretString;
+use platform::telemetry::LogFormat;
+use serde::{Deserialize, Serialize};
+
+/// The merged settings. Field docs are in [`Overrides`], which `--help` prints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[expect(missing_docs, reason = "documented once, on the matching Overrides field")]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Option<SecretString>,
+    pub db_max_connections: u32,
+    pub jwt_key_file: Option<PathBuf>,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<SecretString>,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+    pub trust_forwarded_for: bool,
+    pub token_issuer: String,
+    pub token_audience: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+    pub login_max_failures_per_account: u32,
+    pub login_max_failures_per_address: u32,
+    pub login_window_secs: u64,
+    pub login_lockout_secs: u64,
+    pub hash_concurrency: Option<usize>,
+    pub hash_queue: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            db_max_connections: 10,
+            jwt_key_file: None,
+            admin_email: None,
+            admin_password: None,
+            log: "info".to_owned(),
+            log_format: LogFormat::Text,
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            trust_forwarded_for: false,
+            token_issuer: "tienda".to_owned(),
+            token_audience: "tienda".to_owned(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 60 * 60,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 20,
+            login_window_secs: 15 * 60,
+            login_lockout_secs: 15 * 60,
+            hash_concurrency: None,
+            hash_queue: None,
+        }
+    }
+}
+
+/// Settings given as flags or environment variables; each wins over `tienda.toml`.
+#[derive(Debug, Default, Clone, Args, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Overrides {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "TIENDA_ADDR", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addr: Option<SocketAddr>,
+
+    /// Embedded mode: folder of the SQLite files and the signing key [default: ./data]
+    #[arg(long, env = "TIENDA_DATA_DIR", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+
+    /// `tienda serve`: the service's database, postgres://... or sqlite://PATH (secret)
+    #[arg(long, env = "TIENDA_DATABASE_URL", global = true, hide_env_values = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+
+    /// Most database connections per service [default: 10]
+    #[arg(long, env = "TIENDA_DB_MAX_CONNECTIONS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub db_max_connections: Option<u32>,
+
+    /// Ed25519 PKCS#8 PEM key that signs tokens (`openssl genpkey -algorithm ed25519`);
+    /// required by `tienda serve identity`, created in the data dir when embedded
+    #[arg(long, env = "TIENDA_JWT_KEY_FILE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt_key_file: Option<PathBuf>,
+
+    /// Email of the first administrator, made on start when there is none
+    #[arg(long, env = "TIENDA_ADMIN_EMAIL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_email: Option<String>,
+
+    /// Password of the first administrator (secret; without it the embedded mode generates
+    /// one and prints it once)
+    #[arg(long, env = "TIENDA_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_password: Option<String>,
+
+    /// Log filter, e.g. `info` or `warn,identity=debug` [default: info]
+    #[arg(long, env = "TIENDA_LOG", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
+
+    /// Log format [default: text]
+    #[arg(long, env = "TIENDA_LOG_FORMAT", global = true, value_enum)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<LogFormat>,
+
+    /// Largest request body in bytes; larger gets 413 [default: 1048576]
+    #[arg(long, env = "TIENDA_BODY_LIMIT_BYTES", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_limit_bytes: Option<usize>,
+
+    /// Seconds a request may take before it is abandoned with 503 [default: 30]
+    #[arg(long, env = "TIENDA_REQUEST_TIMEOUT_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_timeout_secs: Option<u64>,
+
+    /// Take the client address from X-Forwarded-For (only behind your own proxy) [default: false]
+    #[arg(long, env = "TIENDA_TRUST_FORWARDED_FOR", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_forwarded_for: Option<bool>,
+
+    /// `iss` of access tokens [default: tienda]
+    #[arg(long, env = "TIENDA_TOKEN_ISSUER", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_issuer: Option<String>,
+
+    /// `aud` of access tokens [default: tienda]
+    #[arg(long, env = "TIENDA_TOKEN_AUDIENCE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_audience: Option<String>,
+
+    /// Access token lifetime in seconds [default: 900]
+    #[arg(long, env = "TIENDA_ACCESS_TOKEN_TTL_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_ttl_secs: Option<u64>,
+
+    /// Refresh token (and idle session) lifetime in seconds [default: 2592000, 30 days]
+    #[arg(long, env = "TIENDA_REFRESH_TOKEN_TTL_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token_ttl_secs: Option<u64>,
+
+    /// Failed logins of one account, within the window, that lock it [default: 5]
+    #[arg(long, env = "TIENDA_LOGIN_MAX_FAILURES_PER_ACCOUNT", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_max_failures_per_account: Option<u32>,
+
+    /// Failed logins from one address, within the window, that lock it [default: 20]
+    #[arg(long, env = "TIENDA_LOGIN_MAX_FAILURES_PER_ADDRESS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_max_failures_per_address: Option<u32>,
+
+    /// Seconds over which failed logins are counted together [default: 900]
+    #[arg(long, env = "TIENDA_LOGIN_WINDOW_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_window_secs: Option<u64>,
+
+    /// Seconds a locked account or address waits (sent as Retry-After) [default: 900]
+    #[arg(long, env = "TIENDA_LOGIN_LOCKOUT_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_lockout_secs: Option<u64>,
+
+    /// Password hashes computed at once [default: number of cores]
+    #[arg(long, env = "TIENDA_HASH_CONCURRENCY", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash_concurrency: Option<usize>,
+
+    /// Password hashes that may wait; beyond, logins get 503 with Retry-After
+    /// [default: 8 × cores]
+    #[arg(long, env = "TIENDA_HASH_QUEUE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash_queue: Option<usize>,
+}
+
+impl Settings {
+    /// The HTTP edge's config.
+    pub fn http(&self) -> platform::http::HttpConfig {
+        platform::http::HttpConfig {
+            addr: self.addr,
+            body_limit_bytes: self.body_limit_bytes,
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
+    }
+
+    /// Token settings for identity.
+    pub fn tokens(&self) -> identity::TokenConfig {
+        identity::TokenConfig {
+            issuer: self.token_issuer.clone(),
+            audience: self.token_audience.clone(),
+            access_ttl: Duration::from_secs(self.access_token_ttl_secs),
+            refresh_ttl: Duration::from_secs(self.refresh_token_ttl_secs),
+        }
+    }
+
+    /// Brute-force limits for identity.
+    pub fn throttle(&self) -> identity::domain::throttle::ThrottlePolicy {
+        identity::domain::throttle::ThrottlePolicy {
+            max_failures_per_account: self.login_max_failures_per_account,
+            max_failures_per_address: self.login_max_failures_per_address,
+            window: Duration::from_secs(self.login_window_secs),
+            lockout: Duration::from_secs(self.login_lockout_secs),
+        }
+    }
+
+    /// Hashing bounds for identity.
+    pub fn hashing(&self) -> identity::hashing::HashingConfig {
+        let defaults = identity::hashing::HashingConfig::default();
+        identity::hashing::HashingConfig {
+            concurrency: self.hash_concurrency.unwrap_or(defaults.concurrency),
+            queue: self.hash_queue.unwrap_or(defaults.queue),
+        }
+    }
+}
