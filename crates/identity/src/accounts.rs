@@ -41,15 +41,26 @@ fn parse_registration(
 }
 
 /// Creates a customer account.
-pub async fn register(state: &State, email: &str, password: &str, name: &str) -> Result<User, Error> {
+pub async fn register(
+    state: &State,
+    email: &str,
+    password: &str,
+    name: &str,
+) -> Result<User, Error> {
     let (email, password, name) = parse_registration(email, password, name)?;
     // Spare the hash when the answer is already known; the unique index decides races.
     if store::email_exists(state.database.pool(), &email).await? {
         return Err(Error::DuplicateEmail);
     }
     let hash = state.hasher.hash(password.expose()).await?;
-    let user = store::insert_user(state.database.pool(), &email, name.as_str(), Role::Customer, &hash)
-        .await?;
+    let user = store::insert_user(
+        state.database.pool(),
+        &email,
+        name.as_str(),
+        Role::Customer,
+        &hash,
+    )
+    .await?;
     tracing::info!(user = %user.id, "registered");
     Ok(user)
 }
@@ -80,15 +91,24 @@ pub async fn change_password(
             "the current password is not correct",
         )]));
     }
-    let password = NewPassword::parse(new_password, &[user.email.as_str(), &user.name])
-        .map_err(|error| {
-            Error::Invalid(vec![FieldError::new("new_password", error.code(), error.to_string())])
+    let password =
+        NewPassword::parse(new_password, &[user.email.as_str(), &user.name]).map_err(|error| {
+            Error::Invalid(vec![FieldError::new(
+                "new_password",
+                error.code(),
+                error.to_string(),
+            )])
         })?;
     let hash = state.hasher.hash(password.expose()).await?;
     let mut transaction = state.database.begin().await?;
     store::update_password_hash(&mut *transaction, user_id, &hash).await?;
-    let ended = store::revoke_user_sessions(&mut *transaction, user_id, Some(session_id), "password changed")
-        .await?;
+    let ended = store::revoke_user_sessions(
+        &mut *transaction,
+        user_id,
+        Some(session_id),
+        "password changed",
+    )
+    .await?;
     transaction.commit().await?;
     tracing::info!(user = %user_id, other_sessions_ended = ended, "password changed");
     Ok(())

@@ -52,7 +52,15 @@ pub async fn ensure_first_admin(
     // An existing account with that email becomes the administrator, with the configured
     // password: the operator's settings are the authority.
     let mut transaction = database.begin().await?;
-    match store::insert_user(&mut *transaction, &email, "Administrator", Role::Admin, &hash).await {
+    match store::insert_user(
+        &mut *transaction,
+        &email,
+        "Administrator",
+        Role::Admin,
+        &hash,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(store::StoreError::DuplicateEmail) => {
             let Some((user, _)) = store::find_credentials(database.pool(), email.as_str()).await?

@@ -175,7 +175,11 @@ mod tests {
         let hasher = PasswordHasher::new(&HashingConfig::default()).await?;
         let hash = hasher.hash("violet tractor sundial").await?;
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify("violet tractor sundial", Some(hash.clone())).await?);
+        assert!(
+            hasher
+                .verify("violet tractor sundial", Some(hash.clone()))
+                .await?
+        );
         assert!(!hasher.verify("violet tractor sundiaL", Some(hash)).await?);
         assert!(!hasher.verify("anything", None).await?);
         Ok(())

@@ -95,7 +95,12 @@ fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 
 impl TokenSigner {
     /// Loads (or creates) the key and prepares the public key set.
-    pub fn load(file: &KeyFile, issuer: &str, audience: &str, ttl: Duration) -> anyhow::Result<Self> {
+    pub fn load(
+        file: &KeyFile,
+        issuer: &str,
+        audience: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<Self> {
         let key = load_or_create(file)?;
         let der = key
             .to_pkcs8_der()

@@ -102,8 +102,12 @@ pub async fn build(config: Config) -> anyhow::Result<Identity> {
         config.tokens.access_ttl,
     )?;
     let verifier = Arc::new(
-        TokenVerifier::from_jwks(signer.jwks(), &config.tokens.issuer, &config.tokens.audience)
-            .with_revocation(Arc::new(sessions::SessionRevocationCheck(database.clone()))),
+        TokenVerifier::from_jwks(
+            signer.jwks(),
+            &config.tokens.issuer,
+            &config.tokens.audience,
+        )
+        .with_revocation(Arc::new(sessions::SessionRevocationCheck(database.clone()))),
     );
     let generated_admin =
         admin::ensure_first_admin(&database, &hasher, &config.first_admin).await?;

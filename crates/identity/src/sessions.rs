@@ -53,7 +53,13 @@ fn refresh_expiry(state: &State) -> time::OffsetDateTime {
     platform::time::now() + state.tokens.refresh_ttl
 }
 
-fn pair(state: &State, user_id: Uuid, role: Role, session_id: Uuid, refresh_token: String) -> Result<TokenPair, Error> {
+fn pair(
+    state: &State,
+    user_id: Uuid,
+    role: Role,
+    session_id: Uuid,
+    refresh_token: String,
+) -> Result<TokenPair, Error> {
     Ok(TokenPair {
         access_token: state.signer.issue(user_id, role, session_id)?,
         token_type: "Bearer",
@@ -155,12 +161,23 @@ pub async fn refresh(state: &State, refresh_token: &str) -> Result<TokenPair, Er
     }
     let next = new_refresh_token();
     let expires_at = refresh_expiry(state);
-    store::insert_refresh_token(&mut *transaction, &refresh_token_hash(&next), record.session_id, expires_at)
-        .await?;
+    store::insert_refresh_token(
+        &mut *transaction,
+        &refresh_token_hash(&next),
+        record.session_id,
+        expires_at,
+    )
+    .await?;
     store::extend_session(&mut *transaction, record.session_id, expires_at).await?;
     transaction.commit().await?;
     // The role is read now, not copied from the old token: role changes apply on refresh.
-    pair(state, record.user.id, record.user.role, record.session_id, next)
+    pair(
+        state,
+        record.user.id,
+        record.user.role,
+        record.session_id,
+        next,
+    )
 }
 
 /// Ends a session: its access and refresh tokens stop working at once.

@@ -113,7 +113,10 @@ pub async fn find_credentials(
 }
 
 /// The password hash of a user.
-pub async fn find_password_hash(pool: &AnyPool, user_id: Uuid) -> Result<Option<String>, StoreError> {
+pub async fn find_password_hash(
+    pool: &AnyPool,
+    user_id: Uuid,
+) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id.to_string())
@@ -333,12 +336,13 @@ pub async fn mark_refresh_token_used(
     executor: impl Executor<'_, Database = Any>,
     token_hash: &str,
 ) -> Result<bool, StoreError> {
-    let result =
-        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(to_db(platform::time::now()))
-            .bind(token_hash)
-            .execute(executor)
-            .await?;
+    let result = sqlx::query(
+        "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(to_db(platform::time::now()))
+    .bind(token_hash)
+    .execute(executor)
+    .await?;
     Ok(result.rows_affected() == 1)
 }
 

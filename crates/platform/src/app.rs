@@ -11,7 +11,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use utoipa::openapi::OpenApi;
 
-use crate::http::{HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, docs_router, health_router};
+use crate::http::{
+    HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, docs_router, health_router,
+};
 
 /// How long background tasks get to finish after the server has stopped.
 const TASK_GRACE: Duration = Duration::from_secs(10);

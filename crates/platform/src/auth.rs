@@ -162,11 +162,12 @@ impl TokenVerifier {
             ApiError::Unauthorized("The access token names no signing key.".to_owned())
         })?;
         let key = self.key(&kid).await?;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.validation)
-            .map_err(|error| {
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.validation).map_err(
+            |error| {
                 tracing::debug!(%error, "access token refused");
                 ApiError::Unauthorized("The access token is invalid or expired.".to_owned())
-            })?;
+            },
+        )?;
         let claims = data.claims;
         if let Some(revocation) = &self.revocation
             && revocation.is_revoked(claims.sid).await?

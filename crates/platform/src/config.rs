@@ -75,7 +75,11 @@ mod tests {
         )?;
         assert_eq!(overridden.addr, "10.0.0.1:2");
         assert_eq!(overridden.workers, 8);
-        let defaults: Settings = load(&dir.path().join("absent.toml"), false, &Overrides::default())?;
+        let defaults: Settings = load(
+            &dir.path().join("absent.toml"),
+            false,
+            &Overrides::default(),
+        )?;
         assert_eq!(defaults, Settings::default());
         Ok(())
     }
@@ -83,7 +87,9 @@ mod tests {
     #[test]
     fn a_required_file_must_exist_and_unknown_keys_are_refused() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        assert!(load::<Settings>(&dir.path().join("absent.toml"), true, &Overrides::default()).is_err());
+        assert!(
+            load::<Settings>(&dir.path().join("absent.toml"), true, &Overrides::default()).is_err()
+        );
         let file = dir.path().join("tienda.toml");
         std::fs::write(&file, "adr = \"typo\"\n")?;
         assert!(load::<Settings>(&file, true, &Overrides::default()).is_err());

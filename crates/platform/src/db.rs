@@ -160,7 +160,10 @@ impl Database {
 
     /// Answers whether the database takes a query now (for `/health/ready`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     /// Closes every connection; waits for those in use to be returned.

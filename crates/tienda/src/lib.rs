@@ -29,7 +29,13 @@ pub use settings::{Overrides, Settings};
 #[command(name = "tienda", version, about, long_about)]
 pub struct Cli {
     /// The TOML settings file (keys as the flags, with `_` for `-`)
-    #[arg(long, short = 'c', env = "TIENDA_CONFIG", global = true, default_value = "tienda.toml")]
+    #[arg(
+        long,
+        short = 'c',
+        env = "TIENDA_CONFIG",
+        global = true,
+        default_value = "tienda.toml"
+    )]
     pub config: PathBuf,
 
     /// Settings given as flags or environment.
@@ -70,7 +76,8 @@ impl Cli {
     /// Merges the layers into settings. The file must exist when named explicitly.
     pub fn settings(&self) -> anyhow::Result<Settings> {
         let explicit = std::env::var_os("TIENDA_CONFIG").is_some()
-            || std::env::args().any(|arg| arg == "--config" || arg == "-c" || arg.starts_with("--config="));
+            || std::env::args()
+                .any(|arg| arg == "--config" || arg == "-c" || arg.starts_with("--config="));
         platform::config::load(&self.config, explicit, &self.overrides)
     }
 }
@@ -111,7 +118,11 @@ fn embedded_database(settings: &Settings, service: &str) -> DatabaseConfig {
     )
 }
 
-fn identity_config(settings: &Settings, database: DatabaseConfig, embedded: bool) -> anyhow::Result<identity::Config> {
+fn identity_config(
+    settings: &Settings,
+    database: DatabaseConfig,
+    embedded: bool,
+) -> anyhow::Result<identity::Config> {
     let key_file = match (&settings.jwt_key_file, embedded) {
         (Some(path), _) => identity::keys::KeyFile {
             path: path.clone(),
@@ -143,10 +154,13 @@ fn create_data_dir(path: &Path) -> anyhow::Result<()> {
 /// Every service in one process, on SQLite files in the data dir.
 pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     create_data_dir(&settings.data_dir)?;
-    let identity =
-        identity::build(identity_config(settings, embedded_database(settings, "identity"), true)?)
-            .await
-            .context("the identity service did not start")?;
+    let identity = identity::build(identity_config(
+        settings,
+        embedded_database(settings, "identity"),
+        true,
+    )?)
+    .await
+    .context("the identity service did not start")?;
     let app = App::compose(vec![identity.service], &settings.http(), HttpMetrics::new());
     Ok(Built {
         app,
@@ -188,7 +202,11 @@ pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyho
         )],
         None => {
             create_data_dir(&settings.data_dir)?;
-            vec![("identity", embedded_database(settings, "identity"), &identity::MIGRATIONS)]
+            vec![(
+                "identity",
+                embedded_database(settings, "identity"),
+                &identity::MIGRATIONS,
+            )]
         }
     };
     for (name, config, migrations) in targets {

@@ -30,7 +30,10 @@ async fn main() -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, "Tienda is listening");
     println!("Tienda is listening on http://{address}  (API docs: http://{address}/api/docs)");
-    built.app.run(listener, platform::http::shutdown_signal()).await?;
+    built
+        .app
+        .run(listener, platform::http::shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }

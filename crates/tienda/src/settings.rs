@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 /// The merged settings. Field docs are in [`Overrides`], which `--help` prints.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-#[expect(missing_docs, reason = "documented once, on the matching Overrides field")]
+#[expect(
+    missing_docs,
+    reason = "documented once, on the matching Overrides field"
+)]
 pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
@@ -86,7 +89,12 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 
     /// `tienda serve`: the service's database, postgres://... or sqlite://PATH (secret)
-    #[arg(long, env = "TIENDA_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TIENDA_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
 
@@ -108,7 +116,12 @@ pub struct Overrides {
 
     /// Password of the first administrator (secret; without it the embedded mode generates
     /// one and prints it once)
-    #[arg(long, env = "TIENDA_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TIENDA_ADMIN_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_password: Option<String>,
 

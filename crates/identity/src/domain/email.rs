@@ -29,13 +29,16 @@ impl Email {
             return Err(InvalidEmail("an email address has an @"));
         };
         if local.is_empty() || local.len() > MAX_LOCAL_LENGTH {
-            return Err(InvalidEmail("the part before @ must have 1 to 64 characters"));
+            return Err(InvalidEmail(
+                "the part before @ must have 1 to 64 characters",
+            ));
         }
-        if local
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '@' | '<' | '>' | ',' | ';' | '"'))
-        {
-            return Err(InvalidEmail("the part before @ has a character addresses cannot hold"));
+        if local.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '@' | '<' | '>' | ',' | ';' | '"')
+        }) {
+            return Err(InvalidEmail(
+                "the part before @ has a character addresses cannot hold",
+            ));
         }
         let labels: Vec<&str> = domain.split('.').collect();
         let label_ok = |label: &&str| {
@@ -43,12 +46,12 @@ impl Email {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         };
         if labels.len() < 2 || !labels.iter().all(label_ok) {
-            return Err(InvalidEmail("the part after @ must be a domain such as example.com"));
+            return Err(InvalidEmail(
+                "the part after @ must be a domain such as example.com",
+            ));
         }
         Ok(Email(email))
     }
@@ -113,7 +116,11 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_are_accepted() {
-        for good in ["a@b.co", "first.last+tag@mail.example.org", "josé@correo.es"] {
+        for good in [
+            "a@b.co",
+            "first.last+tag@mail.example.org",
+            "josé@correo.es",
+        ] {
             assert!(Email::parse(good).is_ok(), "{good:?} was refused");
         }
     }

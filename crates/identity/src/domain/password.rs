@@ -53,7 +53,9 @@ impl NewPassword {
         if length > MAX_LENGTH {
             return Err(WeakPassword::TooLong);
         }
-        let score = zxcvbn::zxcvbn(password, user_inputs).score();
+        let words = personal_words(user_inputs);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let score = zxcvbn::zxcvbn(password, &words).score();
         if u8::from(score) < MIN_SCORE {
             return Err(WeakPassword::Guessable);
         }
@@ -71,6 +73,27 @@ impl NewPassword {
     }
 }
 
+/// The user's inputs and their pieces (`maria.fernandez@example.com` also gives
+/// `maria.fernandez`, `maria`, `fernandez`, `example`), so that a password made of them scores as
+/// guessable: zxcvbn only matches whole dictionary words.
+fn personal_words(user_inputs: &[&str]) -> Vec<String> {
+    let mut words = Vec::new();
+    for input in user_inputs {
+        let input = input.to_lowercase();
+        if let Some((local, _)) = input.split_once('@') {
+            words.push(local.to_owned());
+        }
+        words.extend(
+            input
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|piece| piece.chars().count() >= 3)
+                .map(str::to_owned),
+        );
+        words.push(input);
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,15 +104,28 @@ mod tests {
             NewPassword::parse("abcdefg", &[]).err(),
             Some(WeakPassword::TooShort)
         );
-        let long: String = "correct horse battery staple ".repeat(5).chars().take(129).collect();
-        assert_eq!(NewPassword::parse(&long, &[]).err(), Some(WeakPassword::TooLong));
+        let long: String = "correct horse battery staple "
+            .repeat(5)
+            .chars()
+            .take(129)
+            .collect();
+        assert_eq!(
+            NewPassword::parse(&long, &[]).err(),
+            Some(WeakPassword::TooLong)
+        );
         let limit: String = long.chars().take(128).collect();
         assert!(NewPassword::parse(&limit, &[]).is_ok());
     }
 
     #[test]
     fn common_and_personal_passwords_are_refused() {
-        for weak in ["password", "password123", "12345678", "qwertyuiop", "iloveyou1"] {
+        for weak in [
+            "password",
+            "password123",
+            "12345678",
+            "qwertyuiop",
+            "iloveyou1",
+        ] {
             assert_eq!(
                 NewPassword::parse(weak, &[]).err(),
                 Some(WeakPassword::Guessable),
@@ -100,6 +136,18 @@ mod tests {
             NewPassword::parse("ana.lopez@example.com", &["ana.lopez@example.com"]).err(),
             Some(WeakPassword::Guessable)
         );
+    }
+
+    #[test]
+    fn a_password_made_of_the_email_is_refused() {
+        let email = ["maria.fernandez@example.com"];
+        for weak in ["maria.fernandez", "maria.fernandez@example.com"] {
+            assert_eq!(
+                NewPassword::parse(weak, &email).err(),
+                Some(WeakPassword::Guessable),
+                "{weak} was accepted"
+            );
+        }
     }
 
     #[test]

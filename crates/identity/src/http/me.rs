@@ -40,7 +40,10 @@ pub struct PasswordChange {
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn me(AxumState(state): AxumState<State>, caller: Caller) -> Result<Json<UserView>, ApiError> {
+async fn me(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+) -> Result<Json<UserView>, ApiError> {
     let user = store::find_user(state.database.pool(), caller.user_id)
         .await
         .map_err(Error::from)?

@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::sessions::{self, TokenPair};
 use crate::State;
+use crate::sessions::{self, TokenPair};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

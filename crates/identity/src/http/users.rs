@@ -73,13 +73,18 @@ async fn list_users(
     let after = paging
         .cursor()?
         .map(|cursor| {
-            Uuid::parse_str(&cursor)
-                .map_err(|_| ApiError::invalid("cursor", "invalid", "this cursor was not issued here"))
+            Uuid::parse_str(&cursor).map_err(|_| {
+                ApiError::invalid("cursor", "invalid", "this cursor was not issued here")
+            })
         })
         .transpose()?;
     let email = query.email.as_deref().map(normalise);
     if email.as_ref().is_some_and(|email| email.len() > 254) {
-        return Err(ApiError::invalid("email", "too_long", "at most 254 characters"));
+        return Err(ApiError::invalid(
+            "email",
+            "too_long",
+            "at most 254 characters",
+        ));
     }
     let filter = UserFilter {
         role: query.role,
@@ -143,5 +148,7 @@ async fn update_user(
 ) -> Result<Json<UserView>, ApiError> {
     caller.require_admin()?;
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    Ok(Json(accounts::set_role(&state, id, body.role).await?.into()))
+    Ok(Json(
+        accounts::set_role(&state, id, body.role).await?.into(),
+    ))
 }

@@ -127,6 +127,9 @@ mod tests {
         );
         assert_eq!(field.field, "email");
         assert_eq!(field.code, "invalid");
-        assert_eq!(field.message, "invalid type: integer `3`, expected a string");
+        assert_eq!(
+            field.message,
+            "invalid type: integer `3`, expected a string"
+        );
     }
 }

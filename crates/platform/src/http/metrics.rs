@@ -54,10 +54,9 @@ impl HttpMetrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("tienda");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency =
-            Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
-                latency_histogram,
-            );
+        let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
         registry.register(
             "http_requests",
             "HTTP requests answered, by route, method and status",

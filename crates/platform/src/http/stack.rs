@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+use super::HttpConfig;
 use super::client_address::resolve_client_address;
 use super::metrics::{HttpMetrics, record_metrics};
 use super::request_id::{RequestId, assign_request_id};
-use super::HttpConfig;
 use crate::error::ApiError;
 
 /// Wraps `router` in the standard stack. Routes added to the result afterwards are not wrapped,

@@ -1,0 +1,236 @@
+//! `spawn_app` and small request helpers shared by the identity tests.
+
+use std::time::Duration;
+
+use identity::config::{Config, FirstAdmin, TokenConfig};
+use identity::domain::throttle::ThrottlePolicy;
+use identity::hashing::HashingConfig;
+use identity::keys::KeyFile;
+use platform::App;
+use platform::db::Backend;
+use platform::http::{HttpConfig, HttpMetrics};
+use platform::testing::{TestDatabase, spawn_router};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// The first administrator of every test app.
+pub const ADMIN_EMAIL: &str = "admin@tienda.test";
+pub const ADMIN_PASSWORD: &str = "orchid lantern gravel 42";
+/// A password every test customer can use.
+pub const GOOD_PASSWORD: &str = "violet tractor sundial";
+
+/// A running identity service.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// The signing key file, for tests that forge tokens.
+    pub key_path: std::path::PathBuf,
+    _database: TestDatabase,
+    _dir: TempDir,
+}
+
+/// What a test may change in the service's config before it starts.
+pub type Customize = fn(&mut Config);
+
+/// An identity service on a fresh database of `backend`; `None` when that backend is not
+/// configured here (the test is then skipped, or failed when services are required).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// As [`spawn_app`], with changes to the config.
+pub async fn spawn_app_with(backend: Backend, customize: Customize) -> Option<TestApp> {
+    spawn_app_with_http(backend, customize, HttpConfig::default()).await
+}
+
+/// As [`spawn_app_with`], with a given HTTP edge config.
+pub async fn spawn_app_with_http(
+    backend: Backend,
+    customize: Customize,
+    http: HttpConfig,
+) -> Option<TestApp> {
+    let database = TestDatabase::new(backend).await?;
+    let dir = tempfile::tempdir().ok()?;
+    let key_path = dir.path().join("signing-key.pem");
+    let mut config = Config {
+        database: database.config.clone(),
+        key_file: KeyFile {
+            path: key_path.clone(),
+            create_if_missing: true,
+        },
+        tokens: TokenConfig::default(),
+        throttle: ThrottlePolicy::default(),
+        hashing: HashingConfig::default(),
+        first_admin: FirstAdmin::Configured {
+            email: ADMIN_EMAIL.to_owned(),
+            password: ADMIN_PASSWORD.to_owned().into(),
+        },
+    };
+    customize(&mut config);
+    let identity = match identity::build(config).await {
+        Ok(identity) => identity,
+        Err(error) => panic!("identity did not start: {error:#}"),
+    };
+    let app = App::compose(vec![identity.service], &http, HttpMetrics::new());
+    let address = spawn_router(app.router()).await;
+    Some(TestApp {
+        address: format!("http://{address}"),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .ok()?,
+        key_path,
+        _database: database,
+        _dir: dir,
+    })
+}
+
+/// A unique email for a test customer.
+pub fn unique_email() -> String {
+    format!("customer-{}@example.com", uuid::Uuid::now_v7().simple())
+}
+
+impl TestApp {
+    /// The URL of an identity path (`/login` → `http://.../api/identity/login`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/identity{path}", self.address)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.send(self.client.post(self.url(path)).json(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.send(self.client.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        match request.send().await {
+            Ok(response) => response,
+            Err(error) => panic!("request failed: {error}"),
+        }
+    }
+
+    pub async fn register(&self, email: &str, password: &str, name: &str) -> Response {
+        self.post(
+            "/register",
+            &json!({ "email": email, "password": password, "name": name }),
+        )
+        .await
+    }
+
+    /// Registers a fresh customer and returns its email.
+    pub async fn new_customer(&self) -> String {
+        let email = unique_email();
+        let response = self.register(&email, GOOD_PASSWORD, "Test Customer").await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        email
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post("/login", &json!({ "email": email, "password": password }))
+            .await
+    }
+
+    /// Logs in and returns the token pair; fails the test otherwise.
+    pub async fn tokens(&self, email: &str, password: &str) -> Tokens {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email} failed");
+        let body = json_body(response).await;
+        Tokens {
+            access: text(&body["access_token"]),
+            refresh: text(&body["refresh_token"]),
+        }
+    }
+
+    /// A fresh customer's tokens.
+    pub async fn customer_tokens(&self) -> Tokens {
+        let email = self.new_customer().await;
+        self.tokens(&email, GOOD_PASSWORD).await
+    }
+
+    /// The administrator's tokens.
+    pub async fn admin_tokens(&self) -> Tokens {
+        self.tokens(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// The user behind an access token.
+    pub async fn me(&self, access: &str) -> Response {
+        self.get("/me", access).await
+    }
+}
+
+/// A token pair.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+pub fn text(value: &Value) -> String {
+    match value.as_str() {
+        Some(text) => text.to_owned(),
+        None => panic!("expected a string, got {value}"),
+    }
+}
+
+pub async fn json_body(response: Response) -> Value {
+    match response.json::<Value>().await {
+        Ok(value) => value,
+        Err(error) => panic!("the body is not JSON: {error}"),
+    }
+}
+
+/// Asserts a problem document with this status, and returns it.
+pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body = json_body(response).await;
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["type"].is_string() && body["title"].is_string());
+    body
+}
+
+/// The `field` of every field error of a problem.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|error| text(&error["field"])).collect())
+        .unwrap_or_default()
+}
+
+/// The `code` of the field error on `field`.
+pub fn error_code(problem: &Value, field: &str) -> Option<String> {
+    problem["errors"]
+        .as_array()?
+        .iter()
+        .find_map(|error| (error["field"] == field).then(|| text(&error["code"])))
+}
+
+/// The decoded payload of a JWT, without verifying it.
+pub fn jwt_payload(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap_or_default();
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+/// Lower thresholds, so lockouts happen within a test.
+pub fn tight_throttle(config: &mut Config) {
+    config.throttle = ThrottlePolicy {
+        max_failures_per_account: 3,
+        max_failures_per_address: 1000,
+        window: Duration::from_secs(600),
+        lockout: Duration::from_secs(120),
+    };
+}

@@ -1,0 +1,148 @@
+//! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`: administrators only.
+
+use platform::backend_test;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn user_id(app: &TestApp, access: &str) -> String {
+    text(&json_body(app.me(access).await).await["id"])
+}
+
+backend_test! {
+    async fn customers_sellers_and_agents_get_403_on_admin_routes(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let customer = app.customer_tokens().await;
+        let target = user_id(&app, &customer.access).await;
+        for role in ["customer", "seller", "agent"] {
+            let email = app.new_customer().await;
+            let tokens = app.tokens(&email, GOOD_PASSWORD).await;
+            let id = user_id(&app, &tokens.access).await;
+            if role != "customer" {
+                let response = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": role}))).await;
+                assert_eq!(response.status(), StatusCode::OK);
+            }
+            let tokens = app.tokens(&email, GOOD_PASSWORD).await;
+            assert_eq!(jwt_payload(&tokens.access)["role"], role);
+            assert_problem(app.get("/users", &tokens.access).await, StatusCode::FORBIDDEN).await;
+            assert_problem(app.get(&format!("/users/{target}"), &tokens.access).await, StatusCode::FORBIDDEN).await;
+            let promote = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&tokens.access).json(&json!({"role": "admin"}))).await;
+            assert_problem(promote, StatusCode::FORBIDDEN).await;
+        }
+        let anonymous = app.send(app.client.get(app.url("/users"))).await;
+        assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+    }
+}
+
+backend_test! {
+    async fn an_admin_walks_every_user_exactly_once_in_pages(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let mut expected = vec![ADMIN_EMAIL.to_owned()];
+        for _ in 0..5 {
+            expected.push(app.new_customer().await);
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let path = match &cursor {
+                Some(cursor) => format!("/users?limit=2&cursor={cursor}"),
+                None => "/users?limit=2".to_owned(),
+            };
+            let response = app.get(&path, &admin.access).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let page = json_body(response).await;
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            assert!(items.len() <= 2);
+            seen.extend(items.iter().map(|user| text(&user["email"])));
+            pages += 1;
+            // A user registered mid-walk is seen too (keyset paging: ids grow).
+            if pages == 2 {
+                expected.push(app.new_customer().await);
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, expected);
+    }
+}
+
+backend_test! {
+    async fn an_admin_filters_users_by_role_and_email(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let email = app.new_customer().await;
+        let admins = json_body(app.get("/users?role=admin", &admin.access).await).await;
+        let emails: Vec<String> = admins["items"].as_array().into_iter().flatten().map(|u| text(&u["email"])).collect();
+        assert_eq!(emails, [ADMIN_EMAIL]);
+        let fragment = &email[9..20].to_uppercase();
+        let found = json_body(app.get(&format!("/users?email={fragment}"), &admin.access).await).await;
+        let emails: Vec<String> = found["items"].as_array().into_iter().flatten().map(|u| text(&u["email"])).collect();
+        assert_eq!(emails, std::slice::from_ref(&email));
+        // LIKE wildcards are literal.
+        let none = json_body(app.get("/users?email=%25", &admin.access).await).await;
+        assert_eq!(none["items"], json!([]));
+        for bad in ["/users?limit=0", "/users?limit=101", "/users?limit=x", "/users?cursor=zzz", "/users?role=root"] {
+            assert_problem(app.get(bad, &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    }
+}
+
+backend_test! {
+    async fn a_role_change_ends_the_users_sessions_and_applies_at_next_login(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let email = app.new_customer().await;
+        let before = app.tokens(&email, GOOD_PASSWORD).await;
+        let id = user_id(&app, &before.access).await;
+        let response = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(json_body(response).await["role"], "agent");
+        assert_problem(app.me(&before.access).await, StatusCode::UNAUTHORIZED).await;
+        let after = app.tokens(&email, GOOD_PASSWORD).await;
+        assert_eq!(jwt_payload(&after.access)["role"], "agent");
+        let shown = json_body(app.get(&format!("/users/{id}"), &admin.access).await).await;
+        assert_eq!(shown["role"], "agent");
+    }
+}
+
+backend_test! {
+    async fn bad_role_changes_are_refused_and_change_nothing(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let customer = app.customer_tokens().await;
+        let id = user_id(&app, &customer.access).await;
+        let patch = |path: String, body: Value| app.send(app.client.patch(app.url(&path)).bearer_auth(&admin.access).json(&body));
+        assert_problem(patch(format!("/users/{id}"), json!({"role": "root"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(patch(format!("/users/{id}"), json!({"role": "agent", "email": "x@y.z"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(patch(format!("/users/{}", uuid::Uuid::now_v7()), json!({"role": "agent"})).await, StatusCode::NOT_FOUND).await;
+        assert_problem(patch("/users/not-a-uuid".to_owned(), json!({"role": "agent"})).await, StatusCode::NOT_FOUND).await;
+        assert_eq!(app.me(&customer.access).await.status(), StatusCode::OK, "a refused change must not end sessions");
+        let shown = json_body(app.get(&format!("/users/{id}"), &admin.access).await).await;
+        assert_eq!(shown["role"], "customer");
+    }
+}
+
+backend_test! {
+    async fn the_last_administrator_cannot_lose_the_role(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let admin_id = user_id(&app, &admin.access).await;
+        let demote = app.send(app.client.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
+        assert_problem(demote, StatusCode::CONFLICT).await;
+        assert_eq!(app.me(&admin.access).await.status(), StatusCode::OK);
+        // With a second administrator, the first may step down.
+        let email = app.new_customer().await;
+        let other = app.tokens(&email, GOOD_PASSWORD).await;
+        let other_id = user_id(&app, &other.access).await;
+        let promote = app.send(app.client.patch(app.url(&format!("/users/{other_id}"))).bearer_auth(&admin.access).json(&json!({"role": "admin"}))).await;
+        assert_eq!(promote.status(), StatusCode::OK);
+        let demote = app.send(app.client.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
+        assert_eq!(demote.status(), StatusCode::OK);
+    }
+}
