@@ -1,0 +1,80 @@
+//! `tienda serve identity`: one service on the database of `TIENDA_DATABASE_URL`, with its key
+//! and first administrator from configuration. Runs on PostgreSQL (and on a SQLite URL).
+
+use platform::backend_test;
+use platform::config::SecretString;
+use platform::testing::{TestDatabase, spawn_router};
+use reqwest::StatusCode;
+use serde_json::json;
+use tienda::{ServiceName, Settings};
+
+backend_test! {
+    async fn serve_identity_runs_on_the_configured_database(backend) {
+        let Some(database) = TestDatabase::new(backend).await else { return };
+        let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
+        let key = dir.path().join("jwt.pem");
+        // An operator makes the key beforehand (as `openssl genpkey -algorithm ed25519` would).
+        let made = identity::keys::TokenSigner::load(
+            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
+            "tienda", "tienda", std::time::Duration::from_secs(60),
+        );
+        assert!(made.is_ok());
+        let settings = Settings {
+            database_url: Some(database.config.url.clone()),
+            jwt_key_file: Some(key),
+            admin_email: Some("ops@example.com".to_owned()),
+            admin_password: Some(SecretString::from("granite willow beacon 9")),
+            data_dir: dir.path().join("unused"),
+            ..Settings::default()
+        };
+        let built = match tienda::build_single(&settings, ServiceName::Identity).await {
+            Ok(built) => built,
+            Err(error) => panic!("serve identity failed: {error:#}"),
+        };
+        assert!(built.generated_admin.is_none(), "distributed mode never generates passwords");
+        let address = spawn_router(built.app.router()).await;
+        let client = reqwest::Client::new();
+        let login = client.post(format!("http://{address}/api/identity/login"))
+            .json(&json!({"email": "ops@example.com", "password": "granite willow beacon 9"}))
+            .send().await;
+        assert_eq!(login.map(|r| r.status()).ok(), Some(StatusCode::OK));
+        let ready = client.get(format!("http://{address}/health/ready")).send().await;
+        assert_eq!(ready.map(|r| r.status()).ok(), Some(StatusCode::OK));
+        assert!(!dir.path().join("unused").exists(), "serve mode must not write to the data dir");
+    }
+}
+
+backend_test! {
+    async fn serve_identity_refuses_to_start_without_its_key_or_database(backend) {
+        let Some(database) = TestDatabase::new(backend).await else { return };
+        let no_key = Settings { database_url: Some(database.config.url.clone()), ..Settings::default() };
+        let error = tienda::build_single(&no_key, ServiceName::Identity).await.err().map(|e| format!("{e:#}"));
+        assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_JWT_KEY_FILE")), "{error:?}");
+        let missing_key = Settings {
+            database_url: Some(database.config.url.clone()),
+            jwt_key_file: Some("/nonexistent/jwt.pem".into()),
+            ..Settings::default()
+        };
+        assert!(tienda::build_single(&missing_key, ServiceName::Identity).await.is_err());
+        let no_database = Settings::default();
+        let error = tienda::build_single(&no_database, ServiceName::Identity).await.err().map(|e| format!("{e:#}"));
+        assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_DATABASE_URL")), "{error:?}");
+        let half_admin = Settings {
+            database_url: Some(database.config.url.clone()),
+            admin_email: Some("ops@example.com".to_owned()),
+            ..Settings::default()
+        };
+        assert!(tienda::build_single(&half_admin, ServiceName::Identity).await.is_err());
+    }
+}
+
+backend_test! {
+    async fn migrate_brings_a_service_database_up_to_date(backend) {
+        let Some(database) = TestDatabase::new(backend).await else { return };
+        let settings = Settings { database_url: Some(database.config.url.clone()), ..Settings::default() };
+        for _ in 0..2 {
+            let migrated = tienda::migrate(&settings, Some(ServiceName::Identity)).await;
+            assert!(migrated.is_ok(), "{migrated:?}");
+        }
+    }
+}

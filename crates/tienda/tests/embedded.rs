@@ -1,0 +1,121 @@
+//! The embedded mode as `tienda` runs it: every service in one app on SQLite files in a data dir.
+
+use platform::config::ExposeSecret;
+use platform::testing::spawn_router;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tienda::Settings;
+
+fn settings_in(dir: &std::path::Path) -> Settings {
+    Settings {
+        data_dir: dir.to_path_buf(),
+        ..Settings::default()
+    }
+}
+
+async fn body(response: reqwest::Response) -> Value {
+    response.json().await.unwrap_or(Value::Null)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_data_dir_gets_an_administrator_whose_password_is_shown_once() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let built = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let Some(admin) = built.generated_admin else {
+        panic!("no administrator was generated on a new data dir");
+    };
+    let address = spawn_router(built.app.router()).await;
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("http://{address}/api/identity/login"))
+        .json(&json!({"email": admin.email, "password": admin.password.expose_secret()}))
+        .send()
+        .await?;
+    assert_eq!(login.status(), StatusCode::OK);
+    let ready = client
+        .get(format!("http://{address}/health/ready"))
+        .send()
+        .await?;
+    assert_eq!(ready.status(), StatusCode::OK);
+    for file in ["identity.db", "identity-signing-key.pem"] {
+        assert!(dir.path().join(file).exists(), "{file} missing");
+    }
+    // The second start finds the administrator and generates nothing.
+    drop(built.app);
+    let again = tienda::build_embedded(&settings_in(dir.path())).await?;
+    assert!(again.generated_admin.is_none());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_keys_and_tokens_survive_a_restart() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let client = reqwest::Client::new();
+    let first = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(first.app.router()).await;
+    let registered = client
+        .post(format!("http://{address}/api/identity/register"))
+        .json(&json!({"email": "lucia@example.com", "password": "copper meadow lantern", "name": "Lucía"}))
+        .send()
+        .await?;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let tokens = body(
+        client
+            .post(format!("http://{address}/api/identity/login"))
+            .json(&json!({"email": "lucia@example.com", "password": "copper meadow lantern"}))
+            .send()
+            .await?,
+    )
+    .await;
+    let access = tokens["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let jwks_before = body(
+        client
+            .get(format!("http://{address}/api/identity/jwks.json"))
+            .send()
+            .await?,
+    )
+    .await;
+
+    let second = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(second.app.router()).await;
+    let jwks_after = body(
+        client
+            .get(format!("http://{address}/api/identity/jwks.json"))
+            .send()
+            .await?,
+    )
+    .await;
+    assert_eq!(
+        jwks_before, jwks_after,
+        "the signing key must persist in the data dir"
+    );
+    let me = client
+        .get(format!("http://{address}/api/identity/me"))
+        .bearer_auth(&access)
+        .send()
+        .await?;
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "a token issued before the restart still works"
+    );
+    assert_eq!(body(me).await["email"], "lucia@example.com");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_document_and_its_viewer_are_served() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let built = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(built.app.router()).await;
+    let document = body(reqwest::get(format!("http://{address}/api/openapi.json")).await?).await;
+    assert!(document["paths"]["/api/identity/login"]["post"].is_object());
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    let viewer = reqwest::get(format!("http://{address}/api/docs/")).await?;
+    assert_eq!(viewer.status(), StatusCode::OK);
+    assert!(viewer.text().await?.contains("swagger"));
+    Ok(())
+}
