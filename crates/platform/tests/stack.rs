@@ -1,0 +1,122 @@
+//! The middleware stack and serving, through real sockets: timeouts, panics, roles, graceful
+//! shutdown.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use platform::App;
+use platform::http::{HttpConfig, HttpMetrics};
+use platform::testing::spawn_router;
+use reqwest::StatusCode;
+use tokio::net::TcpListener;
+
+fn app(router: Router, timeout: Duration) -> Router {
+    let config = HttpConfig {
+        request_timeout: timeout,
+        ..HttpConfig::default()
+    };
+    platform::http::apply_stack(router, &config, HttpMetrics::new())
+}
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    "done"
+}
+
+#[expect(clippy::panic, reason = "the route exists to panic")]
+async fn explode() -> &'static str {
+    panic!("secret connection string postgres://u:hunter2@db")
+}
+
+#[tokio::test]
+async fn a_request_over_the_timeout_gets_503_as_a_problem() -> anyhow::Result<()> {
+    let address = spawn_router(app(
+        Router::new().route("/slow", get(slow)),
+        Duration::from_millis(50),
+    ))
+    .await;
+    let response = reqwest::get(format!("http://{address}/slow")).await?;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let body: serde_json::Value = response.json().await?;
+    assert_eq!(body["type"], "urn:tienda:problem:timeout");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_panicking_handler_gets_a_bare_500_and_the_server_lives_on() -> anyhow::Result<()> {
+    let router = Router::new()
+        .route("/explode", get(explode))
+        .route("/fine", get(|| async { "fine" }));
+    let address = spawn_router(app(router, Duration::from_secs(5))).await;
+    let response = reqwest::get(format!("http://{address}/explode")).await?;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let text = response.text().await?;
+    assert!(
+        !text.contains("hunter2") && !text.contains("panic"),
+        "{text}"
+    );
+    assert!(text.contains("\"status\":500"));
+    let fine = reqwest::get(format!("http://{address}/fine")).await?;
+    assert_eq!(fine.status(), StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish() -> anyhow::Result<()> {
+    let service = platform::Service {
+        name: "test",
+        router: Router::new().route("/slow", get(slow)),
+        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
+        readiness: vec![],
+        tasks: vec![],
+    };
+    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run(listener, async {
+        let _ = stopped.await;
+    }));
+    let in_flight = tokio::spawn(reqwest::get(format!("http://{address}/slow")));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = stop.send(());
+    let response = in_flight.await??;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await?, "done");
+    server.await??;
+    // Stopped: new connections are refused.
+    assert!(
+        reqwest::get(format!("http://{address}/slow"))
+            .await
+            .is_err()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn readiness_names_the_failing_check_with_503() -> anyhow::Result<()> {
+    let up = platform::http::ReadinessCheck::new("up", || Box::pin(async { Ok(()) }));
+    let down = platform::http::ReadinessCheck::new("broker", || {
+        Box::pin(async { Err("connection refused".to_owned()) })
+    });
+    let router = platform::http::health_router(vec![up, down], HttpMetrics::new());
+    let address = spawn_router(router).await;
+    let response = reqwest::get(format!("http://{address}/health/ready")).await?;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = response.json().await?;
+    assert_eq!(body["checks"][1]["name"], "broker");
+    assert_eq!(body["checks"][1]["status"], "down");
+    assert!(
+        !body.to_string().contains("refused"),
+        "check errors stay in the logs"
+    );
+    Ok(())
+}
