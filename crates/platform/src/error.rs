@@ -75,6 +75,9 @@ pub enum ApiError {
     /// Absent, or not visible to this caller (404).
     #[error("not found")]
     NotFound,
+    /// The route exists, but not with this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// Duplicate or illegal state change (409).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -129,6 +132,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -154,6 +158,11 @@ impl ApiError {
             ApiError::NotFound => (
                 "not-found",
                 Some("There is nothing here, or it is not yours to see.".to_owned()),
+                vec![],
+            ),
+            ApiError::MethodNotAllowed => (
+                "method-not-allowed",
+                Some("This resource does not support that method.".to_owned()),
                 vec![],
             ),
             ApiError::Conflict(detail) => ("conflict", Some(detail.clone()), vec![]),

@@ -21,6 +21,9 @@ use platform::http::HttpMetrics;
 
 pub use settings::{Overrides, Settings};
 
+/// The settings file read when `--config` does not name one.
+pub const DEFAULT_CONFIG_FILE: &str = "tienda.toml";
+
 /// Tienda: an online shop and customer-care desk.
 ///
 /// Settings come from defaults, then `tienda.toml` (or --config), then the TIENDA_* environment

@@ -65,13 +65,8 @@ async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
-async fn method_not_allowed() -> Response {
-    let mut problem = ApiError::BadRequest(String::new()).to_problem();
-    problem.status = 405;
-    problem.title = "Method Not Allowed".to_owned();
-    problem.kind = "urn:tienda:problem:method-not-allowed".to_owned();
-    problem.detail = Some("This resource does not support that method.".to_owned());
-    crate::error::problem_response(&problem)
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
 fn panic_to_problem(panic: Box<dyn Any + Send + 'static>) -> Response {
