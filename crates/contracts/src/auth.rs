@@ -81,6 +81,10 @@ pub struct AccessClaims {
     pub role: Role,
     /// The session this token was issued for.
     pub sid: Uuid,
+    /// The user's email when the token was issued (normalised).
+    pub email: String,
+    /// The user's display name when the token was issued.
+    pub name: String,
     /// Unique token id.
     pub jti: Uuid,
     /// Issued at, seconds since the Unix epoch.

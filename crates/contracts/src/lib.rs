@@ -5,3 +5,6 @@
 //! services must agree on its exact shape; a change to it is a change to a wire format.
 
 pub mod auth;
+pub mod email;
+
+pub use email::Email;

@@ -27,6 +27,19 @@ pub struct KeyFile {
     pub create_if_missing: bool,
 }
 
+/// Who a token is for.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenSubject<'a> {
+    /// The user id.
+    pub id: Uuid,
+    /// The role.
+    pub role: Role,
+    /// The normalised email.
+    pub email: &'a str,
+    /// The display name.
+    pub name: &'a str,
+}
+
 /// Signs access tokens.
 pub struct TokenSigner {
     encoding: EncodingKey,
@@ -137,13 +150,15 @@ impl TokenSigner {
         self.ttl
     }
 
-    /// A signed access token for `user_id` in `session_id`.
-    pub fn issue(&self, user_id: Uuid, role: Role, session_id: Uuid) -> anyhow::Result<String> {
+    /// A signed access token for `user` in `session_id`.
+    pub fn issue(&self, user: &TokenSubject<'_>, session_id: Uuid) -> anyhow::Result<String> {
         let now = platform::time::now().unix_timestamp();
         let claims = AccessClaims {
-            sub: user_id,
-            role,
+            sub: user.id,
+            role: user.role,
             sid: session_id,
+            email: user.email.to_owned(),
+            name: user.name.to_owned(),
             jti: Uuid::now_v7(),
             iat: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2),
@@ -176,7 +191,13 @@ mod tests {
             let mode = std::fs::metadata(&file.path)?.permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let token = first.issue(Uuid::now_v7(), Role::Customer, Uuid::now_v7())?;
+        let subject = TokenSubject {
+            id: Uuid::now_v7(),
+            role: Role::Customer,
+            email: "ana@example.com",
+            name: "Ana",
+        };
+        let token = first.issue(&subject, Uuid::now_v7())?;
         let key = jsonwebtoken::DecodingKey::from_ed_components(&first.jwks().keys[0].x)?;
         let mut validation = jsonwebtoken::Validation::new(Algorithm::EdDSA);
         validation.set_audience(&["tienda"]);

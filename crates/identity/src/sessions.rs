@@ -9,7 +9,6 @@ use std::net::IpAddr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use contracts::auth::Role;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -21,7 +20,8 @@ use crate::domain::email::normalise;
 use crate::domain::password::MAX_LENGTH;
 use crate::domain::throttle::{account_key, address_key, seconds_locked};
 use crate::error::Error;
-use crate::store;
+use crate::keys::TokenSubject;
+use crate::store::{self, User};
 
 /// What a login or a refresh answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,13 +55,18 @@ fn refresh_expiry(state: &State) -> time::OffsetDateTime {
 
 fn pair(
     state: &State,
-    user_id: Uuid,
-    role: Role,
+    user: &User,
     session_id: Uuid,
     refresh_token: String,
 ) -> Result<TokenPair, Error> {
+    let subject = TokenSubject {
+        id: user.id,
+        role: user.role,
+        email: user.email.as_str(),
+        name: &user.name,
+    };
     Ok(TokenPair {
-        access_token: state.signer.issue(user_id, role, session_id)?,
+        access_token: state.signer.issue(&subject, session_id)?,
         token_type: "Bearer",
         expires_in: state.signer.ttl().as_secs(),
         refresh_token,
@@ -114,7 +119,7 @@ pub async fn login(
     )
     .await?;
     transaction.commit().await?;
-    pair(state, user.id, user.role, session_id, refresh_token)
+    pair(state, &user, session_id, refresh_token)
 }
 
 /// Counts a failed proof of password for the account and the address.
@@ -170,14 +175,8 @@ pub async fn refresh(state: &State, refresh_token: &str) -> Result<TokenPair, Er
     .await?;
     store::extend_session(&mut *transaction, record.session_id, expires_at).await?;
     transaction.commit().await?;
-    // The role is read now, not copied from the old token: role changes apply on refresh.
-    pair(
-        state,
-        record.user.id,
-        record.user.role,
-        record.session_id,
-        next,
-    )
+    // The user is read now, not copied from the old token: role changes apply on refresh.
+    pair(state, &record.user, record.session_id, next)
 }
 
 /// Ends a session: its access and refresh tokens stop working at once.

@@ -58,6 +58,9 @@ pub struct Problem {
     /// For validation problems: every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For duplicates: the path of the record that already exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
 }
 
 /// Every way an HTTP request can fail, named by meaning.
@@ -81,6 +84,14 @@ pub enum ApiError {
     /// Duplicate or illegal state change (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A record with the same unique key exists already (409); the problem points to it.
+    #[error("duplicate: {detail}")]
+    Duplicate {
+        /// What is duplicated.
+        detail: String,
+        /// The path of the existing record.
+        existing: String,
+    },
     /// `If-Match` named a version that is no longer current (412).
     #[error("precondition failed")]
     PreconditionFailed,
@@ -133,7 +144,7 @@ impl ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -166,6 +177,7 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Conflict(detail) => ("conflict", Some(detail.clone()), vec![]),
+            ApiError::Duplicate { detail, .. } => ("duplicate", Some(detail.clone()), vec![]),
             ApiError::PreconditionFailed => (
                 "precondition-failed",
                 Some("The resource changed since you read it; read it again.".to_owned()),
@@ -205,6 +217,10 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            existing: match self {
+                ApiError::Duplicate { existing, .. } => Some(existing.clone()),
+                _ => None,
+            },
         }
     }
 

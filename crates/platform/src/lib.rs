@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod paging;
 pub mod telemetry;
+pub mod text;
 pub mod time;
 
 #[cfg(feature = "testing")]

@@ -132,3 +132,89 @@ macro_rules! backend_test {
         }
     };
 }
+
+/// Issues real access tokens, signed with a fresh Ed25519 key, for testing services other than
+/// identity without running it. [`TestIssuer::verifier`] accepts exactly these tokens.
+pub struct TestIssuer {
+    encoding: jsonwebtoken::EncodingKey,
+    jwks: crate::auth::Jwks,
+}
+
+/// The `kid` of a [`TestIssuer`]'s key.
+const TEST_KID: &str = "test-key";
+
+impl TestIssuer {
+    /// A new key.
+    ///
+    /// # Panics
+    /// If the key cannot be encoded (it always can).
+    pub fn new() -> Self {
+        use base64::Engine;
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let der = match key.to_pkcs8_der() {
+            Ok(der) => der,
+            Err(error) => panic!("cannot encode a test key: {error}"),
+        };
+        let x =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes());
+        Self {
+            encoding: jsonwebtoken::EncodingKey::from_ed_der(der.as_bytes()),
+            jwks: crate::auth::Jwks {
+                keys: vec![crate::auth::PublicJwk {
+                    kty: "OKP".into(),
+                    crv: "Ed25519".into(),
+                    x,
+                    kid: TEST_KID.into(),
+                    alg: "EdDSA".into(),
+                    key_use: "sig".into(),
+                }],
+            },
+        }
+    }
+
+    /// A verifier for this issuer's tokens (issuer and audience `tienda`).
+    pub fn verifier(&self) -> std::sync::Arc<crate::auth::TokenVerifier> {
+        std::sync::Arc::new(crate::auth::TokenVerifier::from_jwks(
+            &self.jwks, "tienda", "tienda",
+        ))
+    }
+
+    /// A valid 15-minute token for a user.
+    ///
+    /// # Panics
+    /// If signing fails (it does not).
+    pub fn token(
+        &self,
+        user_id: uuid::Uuid,
+        role: contracts::auth::Role,
+        email: &str,
+        name: &str,
+    ) -> String {
+        let now = crate::time::now().unix_timestamp();
+        let claims = contracts::auth::AccessClaims {
+            sub: user_id,
+            role,
+            sid: uuid::Uuid::now_v7(),
+            jti: uuid::Uuid::now_v7(),
+            email: email.to_owned(),
+            name: name.to_owned(),
+            iat: now,
+            exp: now + 900,
+            iss: "tienda".into(),
+            aud: "tienda".into(),
+        };
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        header.kid = Some(TEST_KID.into());
+        match jsonwebtoken::encode(&header, &claims, &self.encoding) {
+            Ok(token) => token,
+            Err(error) => panic!("cannot sign a test token: {error}"),
+        }
+    }
+}
+
+impl Default for TestIssuer {
+    fn default() -> Self {
+        Self::new()
+    }
+}

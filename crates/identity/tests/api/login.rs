@@ -23,6 +23,8 @@ backend_test! {
         assert!(header["kid"].is_string());
         let claims = jwt_payload(&access);
         assert_eq!(claims["role"], "customer");
+        assert_eq!(claims["email"], email.as_str());
+        assert_eq!(claims["name"], "Test Customer");
         assert_eq!(claims["iss"], "tienda");
         assert_eq!(claims["aud"], "tienda");
         for claim in ["sub", "sid", "jti"] {

@@ -11,6 +11,7 @@ mod openapi;
 mod query;
 mod request_id;
 mod stack;
+mod versioning;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,6 +30,7 @@ pub use openapi::docs_router;
 pub use query::Query;
 pub use request_id::RequestId;
 pub use stack::apply_stack;
+pub use versioning::{IfMatch, etag};
 
 /// How the HTTP edge of a process behaves.
 #[derive(Debug, Clone, Deserialize)]

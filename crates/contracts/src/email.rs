@@ -1,4 +1,5 @@
-//! An email address as identity keeps it: trimmed, lowercased, plausibly deliverable.
+//! An email address as every service keeps it: trimmed, lowercased, plausibly deliverable.
+//! Identity and customers match records by it, so they must normalise it the same way.
 
 use std::fmt;
 
@@ -7,9 +8,16 @@ use std::fmt;
 pub struct Email(String);
 
 /// Why a text is not an email address.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidEmail(pub &'static str);
+
+impl fmt::Display for InvalidEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for InvalidEmail {}
 
 /// The longest address SMTP can carry.
 const MAX_LENGTH: usize = 254;
