@@ -233,6 +233,10 @@ pub struct Caller {
     pub role: Role,
     /// The login session the token belongs to.
     pub session_id: Uuid,
+    /// The user's email when the token was issued.
+    pub email: String,
+    /// The user's name when the token was issued.
+    pub name: String,
 }
 
 impl Caller {
@@ -285,6 +289,8 @@ where
             user_id: claims.sub,
             role: claims.role,
             session_id: claims.sid,
+            email: claims.email,
+            name: claims.name,
         })
     }
 }

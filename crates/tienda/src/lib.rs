@@ -11,12 +11,14 @@
 pub mod settings;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use platform::App;
+use platform::auth::TokenVerifier;
 use platform::config::{ExposeSecret, SecretString};
-use platform::db::DatabaseConfig;
+use platform::db::{DatabaseConfig, Migrations};
 use platform::http::HttpMetrics;
 
 pub use settings::{Overrides, Settings};
@@ -73,6 +75,8 @@ pub enum Command {
 pub enum ServiceName {
     /// Users, sessions, tokens, roles
     Identity,
+    /// Customer records, contracted services, privacy
+    Customers,
 }
 
 impl Cli {
@@ -164,11 +168,41 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     )?)
     .await
     .context("the identity service did not start")?;
-    let app = App::compose(vec![identity.service], &settings.http(), HttpMetrics::new());
+    let customers = customers::build(
+        customers::Config {
+            demo_data: settings.demo_data,
+            ..customers::Config::new(embedded_database(settings, "customers"))
+        },
+        identity.verifier.clone(),
+    )
+    .await
+    .context("the customers service did not start")?;
+    let app = App::compose(
+        vec![identity.service, customers.service],
+        &settings.http(),
+        HttpMetrics::new(),
+    );
     Ok(Built {
         app,
         generated_admin: identity.generated_admin,
     })
+}
+
+/// A verifier of identity's tokens for a service in its own process: keys from identity's JWKS.
+fn remote_verifier(settings: &Settings) -> anyhow::Result<Arc<TokenVerifier>> {
+    let identity = settings
+        .identity_url
+        .as_deref()
+        .context("`tienda serve` needs TIENDA_IDENTITY_URL (the identity service's base URL) to verify tokens")?;
+    Ok(Arc::new(TokenVerifier::remote(
+        format!(
+            "{}{}/jwks.json",
+            identity.trim_end_matches('/'),
+            identity::PREFIX
+        ),
+        &settings.token_issuer,
+        &settings.token_audience,
+    )))
 }
 
 fn required_database_url(settings: &Settings) -> anyhow::Result<&SecretString> {
@@ -191,25 +225,47 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
                 generated_admin: identity.generated_admin,
             })
         }
+        ServiceName::Customers => {
+            let customers =
+                customers::build(customers::Config::new(database), remote_verifier(settings)?)
+                    .await
+                    .context("the customers service did not start")?;
+            Ok(Built {
+                app: App::compose(
+                    vec![customers.service],
+                    &settings.http(),
+                    HttpMetrics::new(),
+                ),
+                generated_admin: None,
+            })
+        }
     }
 }
 
 /// Brings a schema up to date: the named service's `TIENDA_DATABASE_URL`, or every embedded
 /// database in the data dir.
 pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyhow::Result<()> {
-    let targets = match service {
-        Some(ServiceName::Identity) => vec![(
-            "identity",
-            database_config(settings, required_database_url(settings)?.expose_secret()),
-            &identity::MIGRATIONS,
-        )],
+    let every: [(ServiceName, &str, &Migrations); 2] = [
+        (ServiceName::Identity, "identity", &identity::MIGRATIONS),
+        (ServiceName::Customers, "customers", &customers::MIGRATIONS),
+    ];
+    let targets: Vec<(&str, DatabaseConfig, &Migrations)> = match service {
+        Some(wanted) => {
+            let url = required_database_url(settings)?.expose_secret();
+            every
+                .iter()
+                .filter(|(name, ..)| *name == wanted)
+                .map(|(_, name, migrations)| (*name, database_config(settings, url), *migrations))
+                .collect()
+        }
         None => {
             create_data_dir(&settings.data_dir)?;
-            vec![(
-                "identity",
-                embedded_database(settings, "identity"),
-                &identity::MIGRATIONS,
-            )]
+            every
+                .iter()
+                .map(|(_, name, migrations)| {
+                    (*name, embedded_database(settings, name), *migrations)
+                })
+                .collect()
         }
     };
     for (name, config, migrations) in targets {

@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    pub demo_data: bool,
+    pub identity_url: Option<String>,
     pub database_url: Option<SecretString>,
     pub db_max_connections: u32,
     pub jwt_key_file: Option<PathBuf>,
@@ -50,6 +52,8 @@ impl Default for Settings {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
+            demo_data: true,
+            identity_url: None,
             database_url: None,
             db_max_connections: 10,
             jwt_key_file: None,
@@ -87,6 +91,17 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_DATA_DIR", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+
+    /// Embedded mode: seed demo data into empty databases [default: true]
+    #[arg(long, env = "TIENDA_DEMO_DATA", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_data: Option<bool>,
+
+    /// `tienda serve` (all but identity): the identity service's base URL, for its public keys,
+    /// e.g. http://identity:8080
+    #[arg(long, env = "TIENDA_IDENTITY_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_url: Option<String>,
 
     /// `tienda serve`: the service's database, postgres://... or sqlite://PATH (secret)
     #[arg(

@@ -118,5 +118,6 @@ fn it_starts_on_a_fresh_data_dir_answers_and_stops_cleanly_on_sigterm() -> anyho
         "the generated administrator was not shown"
     );
     assert!(dir.path().join("data/identity.db").exists());
+    assert!(dir.path().join("data/customers.db").exists());
     Ok(())
 }

@@ -76,5 +76,61 @@ backend_test! {
             let migrated = tienda::migrate(&settings, Some(ServiceName::Identity)).await;
             assert!(migrated.is_ok(), "{migrated:?}");
         }
+        // Each service needs a database of its own (sqlx keeps one migration table per database).
+        let Some(other) = TestDatabase::new(backend).await else { return };
+        let settings = Settings { database_url: Some(other.config.url.clone()), ..Settings::default() };
+        let migrated = tienda::migrate(&settings, Some(ServiceName::Customers)).await;
+        assert!(migrated.is_ok(), "{migrated:?}");
+    }
+}
+
+backend_test! {
+    async fn serve_customers_verifies_identitys_tokens_from_its_keys(backend) {
+        let Some(identity_db) = TestDatabase::new(backend).await else { return };
+        let Some(customers_db) = TestDatabase::new(backend).await else { return };
+        let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
+        let key = dir.path().join("jwt.pem");
+        let made = identity::keys::TokenSigner::load(
+            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
+            "tienda", "tienda", std::time::Duration::from_secs(60),
+        );
+        assert!(made.is_ok());
+        let identity_settings = Settings {
+            database_url: Some(identity_db.config.url.clone()),
+            jwt_key_file: Some(key),
+            ..Settings::default()
+        };
+        let Ok(identity) = tienda::build_single(&identity_settings, ServiceName::Identity).await else { panic!("identity did not start") };
+        let identity_address = spawn_router(identity.app.router()).await;
+        let customers_settings = Settings {
+            database_url: Some(customers_db.config.url.clone()),
+            identity_url: Some(format!("http://{identity_address}")),
+            ..Settings::default()
+        };
+        let customers = match tienda::build_single(&customers_settings, ServiceName::Customers).await {
+            Ok(built) => built,
+            Err(error) => panic!("customers did not start: {error:#}"),
+        };
+        let customers_address = spawn_router(customers.app.router()).await;
+        let client = reqwest::Client::new();
+        let registered = client.post(format!("http://{identity_address}/api/identity/register"))
+            .json(&json!({"email": "dist@example.com", "password": "copper meadow lantern", "name": "Dist Ribuido"}))
+            .send().await;
+        assert_eq!(registered.map(|r| r.status()).ok(), Some(StatusCode::CREATED));
+        let pair: serde_json::Value = match client.post(format!("http://{identity_address}/api/identity/login"))
+            .json(&json!({"email": "dist@example.com", "password": "copper meadow lantern"}))
+            .send().await {
+            Ok(response) => response.json().await.unwrap_or_default(),
+            Err(error) => panic!("login failed: {error}"),
+        };
+        let token = pair["access_token"].as_str().unwrap_or_default().to_owned();
+        let own = client.get(format!("http://{customers_address}/api/customers/me")).bearer_auth(&token).send().await;
+        let own = match own { Ok(response) => response, Err(error) => panic!("{error}") };
+        assert_eq!(own.status(), StatusCode::OK);
+        let forged = client.get(format!("http://{customers_address}/api/customers/me")).bearer_auth(format!("{token}x")).send().await;
+        assert_eq!(forged.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+        let no_identity = Settings { identity_url: None, ..customers_settings };
+        let error = tienda::build_single(&no_identity, ServiceName::Customers).await.err().map(|e| format!("{e:#}"));
+        assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_IDENTITY_URL")), "{error:?}");
     }
 }

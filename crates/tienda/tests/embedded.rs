@@ -119,3 +119,122 @@ async fn the_api_document_and_its_viewer_are_served() -> anyhow::Result<()> {
     assert!(viewer.text().await?.contains("swagger"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registered_customer_reaches_its_own_record_and_staff_see_the_demo_customers()
+-> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let built = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let Some(admin) = built.generated_admin else {
+        panic!("no administrator generated")
+    };
+    let address = spawn_router(built.app.router()).await;
+    let client = reqwest::Client::new();
+    let api = |path: &str| format!("http://{address}/api{path}");
+    client
+        .post(api("/identity/register"))
+        .json(&json!({"email": "Marta.Soler@example.com", "password": "copper meadow lantern", "name": "Marta Soler Vidal"}))
+        .send()
+        .await?
+        .error_for_status()?;
+    let login = |email: String, password: String| {
+        let client = client.clone();
+        let url = api("/identity/login");
+        async move {
+            let pair = body(
+                client
+                    .post(url)
+                    .json(&json!({"email": email, "password": password}))
+                    .send()
+                    .await?,
+            )
+            .await;
+            anyhow::Ok(pair["access_token"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    let customer = login(
+        "marta.soler@example.com".into(),
+        "copper meadow lantern".into(),
+    )
+    .await?;
+    let own = client
+        .get(api("/customers/me"))
+        .bearer_auth(&customer)
+        .send()
+        .await?;
+    assert_eq!(own.status(), StatusCode::OK);
+    let own = body(own).await;
+    assert_eq!(own["given_name"], "Marta");
+    assert_eq!(own["family_name"], "Soler Vidal");
+    assert_eq!(own["email"], "marta.soler@example.com");
+
+    let staff = login(
+        admin.email.clone(),
+        admin.password.expose_secret().to_owned(),
+    )
+    .await?;
+    let page = body(
+        client
+            .get(api("/customers?limit=100"))
+            .bearer_auth(&staff)
+            .send()
+            .await?,
+    )
+    .await;
+    let count = page["items"].as_array().map_or(0, Vec::len);
+    assert_eq!(count, 37, "36 demo customers and Marta");
+    // The customer still cannot list everyone.
+    let listing = client
+        .get(api("/customers"))
+        .bearer_auth(&customer)
+        .send()
+        .await?;
+    assert_eq!(listing.status(), StatusCode::FORBIDDEN);
+    // Logging out in identity ends the token in customers too (one process, one revocation check).
+    client
+        .post(api("/identity/logout"))
+        .bearer_auth(&customer)
+        .send()
+        .await?;
+    let after = client
+        .get(api("/customers/me"))
+        .bearer_auth(&customer)
+        .send()
+        .await?;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_data_can_be_turned_off() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let settings = Settings {
+        demo_data: false,
+        ..settings_in(dir.path())
+    };
+    let built = tienda::build_embedded(&settings).await?;
+    let Some(admin) = built.generated_admin else {
+        panic!("no administrator generated")
+    };
+    let address = spawn_router(built.app.router()).await;
+    let client = reqwest::Client::new();
+    let pair = body(
+        client
+            .post(format!("http://{address}/api/identity/login"))
+            .json(&json!({"email": admin.email, "password": admin.password.expose_secret()}))
+            .send()
+            .await?,
+    )
+    .await;
+    let token = pair["access_token"].as_str().unwrap_or_default();
+    let page = body(
+        client
+            .get(format!("http://{address}/api/customers"))
+            .bearer_auth(token)
+            .send()
+            .await?,
+    )
+    .await;
+    assert_eq!(page["items"], json!([]));
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! Customers' errors, named by meaning, and their one mapping to HTTP.
+
+use platform::{ApiError, FieldError};
+use uuid::Uuid;
+
+use crate::store::StoreError;
+
+/// Everything the customers service refuses, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid fields.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Absent, or not the caller's to see.
+    #[error("not found")]
+    NotFound,
+    /// Not allowed for this role (when the caller may see the record).
+    #[error("forbidden")]
+    Forbidden,
+    /// The email belongs to another record.
+    #[error("duplicate email")]
+    DuplicateEmail(Uuid),
+    /// `If-Match` named an old version.
+    #[error("stale")]
+    Stale,
+    /// The change is not possible in the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// A database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// Anything unexpected.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::DuplicateEmail(existing) => Error::DuplicateEmail(existing),
+            StoreError::DuplicateUser => {
+                Error::Conflict("That account is already linked to another customer record.".into())
+            }
+            StoreError::Stale => Error::Conflict(
+                "The record changed while this request was being applied; read it and retry."
+                    .into(),
+            ),
+            StoreError::Database(error) => Error::Database(error),
+            StoreError::Corrupt(error) => Error::Internal(error),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Invalid(fields) => ApiError::Validation(fields),
+            Error::NotFound => ApiError::NotFound,
+            Error::Forbidden => ApiError::Forbidden,
+            Error::DuplicateEmail(existing) => ApiError::Duplicate {
+                detail: "A customer with this email already exists.".into(),
+                existing: format!("{}/{existing}", crate::http::PREFIX),
+            },
+            Error::Stale => ApiError::PreconditionFailed,
+            Error::Conflict(detail) => ApiError::Conflict(detail),
+            Error::Database(error) => ApiError::from(error),
+            Error::Internal(error) => ApiError::Internal(error),
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! `/api/customers` and `/api/customers/{id}`: records, search, soft delete and restore.
+
+use axum::extract::{Path, State as AxumState};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::{IfMatch, Json, Query};
+use platform::paging::{Page, PageParams};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{CustomerView, PREFIX, parse_id};
+use crate::records::{self, CustomerChange, NewCustomer, require_staff};
+use crate::{State, store};
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(create_customer, search_customers))
+        .routes(routes!(get_customer, update_customer, delete_customer))
+        .routes(routes!(restore_customer))
+}
+
+/// Search and paging.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Text found in the name, email or phone (case-insensitive).
+    pub q: Option<String>,
+    /// Administrators: include deleted records.
+    pub include_deleted: Option<bool>,
+    /// How many, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Create a customer record (agents, administrators).
+#[utoipa::path(
+    post, path = "/", tag = "customers", security(("bearer" = [])),
+    request_body = NewCustomer,
+    responses(
+        (status = 201, description = "Created; ETag is its version", body = CustomerView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email has a record already; `existing` points to it", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn create_customer(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Json(body): Json<NewCustomer>,
+) -> Result<impl IntoResponse, ApiError> {
+    let view = CustomerView::from(records::create(&state, &caller, body).await?);
+    let location = format!("{PREFIX}/{}", view.id);
+    Ok((
+        StatusCode::CREATED,
+        [
+            view.etag(),
+            (
+                header::LOCATION,
+                location.parse().map_err(anyhow::Error::from)?,
+            ),
+        ],
+        Json(view),
+    ))
+}
+
+/// Search customer records (agents, administrators), oldest first.
+#[utoipa::path(
+    get, path = "/", tag = "customers", security(("bearer" = [])),
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of records", body = Page<CustomerView>),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn search_customers(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Page<CustomerView>>, ApiError> {
+    require_staff(&caller)?;
+    let paging = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let limit = paging.limit()?;
+    let after = paging
+        .cursor()?
+        .map(|cursor| uuid::Uuid::parse_str(&cursor))
+        .transpose()
+        .map_err(|_| ApiError::invalid("cursor", "invalid", "this cursor was not issued here"))?;
+    let text = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if text.is_some_and(|q| q.chars().count() > 100) {
+        return Err(ApiError::invalid("q", "too_long", "at most 100 characters"));
+    }
+    let include_deleted =
+        query.include_deleted.unwrap_or(false) && caller.role == contracts::auth::Role::Admin;
+    let rows = store::search_customers(
+        state.database.pool(),
+        text,
+        include_deleted,
+        after,
+        limit + 1,
+    )
+    .await
+    .map_err(crate::error::Error::from)?;
+    let page = Page::from_rows(rows, limit, |customer| customer.id.to_string());
+    Ok(Json(Page {
+        items: page.items.into_iter().map(CustomerView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One record: staff any; a customer only its own (others are 404).
+#[utoipa::path(
+    get, path = "/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The record id")),
+    responses(
+        (status = 200, description = "The record; ETag is its version", body = CustomerView),
+        (status = 404, description = "No such record, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_customer(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let view = CustomerView::from(records::get(&state, &caller, parse_id(&id)?).await?);
+    Ok(([view.etag()], Json(view)))
+}
+
+/// Change a record: staff any field; a customer its own record but not its email. Send
+/// `If-Match` with the ETag you read to be told (412) when someone changed it since.
+#[utoipa::path(
+    patch, path = "/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The record id")),
+    request_body = CustomerChange,
+    responses(
+        (status = 200, description = "The changed record; ETag is its new version", body = CustomerView),
+        (status = 404, description = "No such record, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Email taken, or the record is deleted or erased", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_customer(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+    Json(body): Json<CustomerChange>,
+) -> Result<impl IntoResponse, ApiError> {
+    let view = CustomerView::from(
+        records::update(&state, &caller, parse_id(&id)?, &if_match, body).await?,
+    );
+    Ok(([view.etag()], Json(view)))
+}
+
+/// Delete a record (agents, administrators): hidden, and restorable by an administrator for
+/// 30 days; after that its personal data is erased.
+#[utoipa::path(
+    delete, path = "/{id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The record id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already deleted or erased", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn delete_customer(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+) -> Result<StatusCode, ApiError> {
+    records::delete(&state, &caller, parse_id(&id)?, &if_match).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restore a deleted record (administrators, within 30 days of its deletion).
+#[utoipa::path(
+    post, path = "/{id}/restore", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The record id")),
+    responses(
+        (status = 200, description = "Restored", body = CustomerView),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not deleted, or the restore window has passed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn restore_customer(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let view = CustomerView::from(records::restore(&state, &caller, parse_id(&id)?).await?);
+    Ok(([view.etag()], Json(view)))
+}

@@ -1,0 +1,118 @@
+//! `/api/customers/{id}/services`: what a customer has contracted.
+
+use axum::extract::{Path, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::{IfMatch, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ServiceView, parse_id};
+use crate::State;
+use crate::contracted_services::{self, NewService, ServiceChange};
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(list_services, add_service))
+        .routes(routes!(update_service))
+}
+
+/// A customer's services with their status histories (staff, or the customer itself).
+#[utoipa::path(
+    get, path = "/{id}/services", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The customer id")),
+    responses(
+        (status = 200, description = "The services, oldest first", body = Vec<ServiceView>),
+        (status = 404, description = "No such customer, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_services(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ServiceView>>, ApiError> {
+    let services = contracted_services::list(&state, &caller, parse_id(&id)?).await?;
+    Ok(Json(
+        services
+            .into_iter()
+            .map(|(service, history)| ServiceView::new(service, history))
+            .collect(),
+    ))
+}
+
+/// Add a contracted service (agents, administrators).
+#[utoipa::path(
+    post, path = "/{id}/services", tag = "customers", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The customer id")),
+    request_body = NewService,
+    responses(
+        (status = 201, description = "Added", body = ServiceView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The customer record is deleted or erased", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn add_service(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<NewService>,
+) -> Result<impl IntoResponse, ApiError> {
+    let customer_id = parse_id(&id)?;
+    let service = contracted_services::add(&state, &caller, customer_id, body).await?;
+    let history = contracted_services::with_histories(&state, customer_id)
+        .await?
+        .into_iter()
+        .find(|(s, _)| s.id == service.id)
+        .map(|(_, history)| history)
+        .unwrap_or_default();
+    let view = ServiceView::new(service, history);
+    Ok((
+        StatusCode::CREATED,
+        [platform::http::etag(view.version)],
+        Json(view),
+    ))
+}
+
+/// Change a contracted service (agents, administrators). Status moves between active and
+/// suspended; cancelled is final (409). Every status change is kept.
+#[utoipa::path(
+    patch, path = "/{id}/services/{service_id}", tag = "customers", security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The customer id"),
+        ("service_id" = uuid::Uuid, Path, description = "The service id"),
+    ),
+    request_body = ServiceChange,
+    responses(
+        (status = 200, description = "The changed service", body = ServiceView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer or service", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An illegal status change", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_service(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path((id, service_id)): Path<(String, String)>,
+    if_match: IfMatch,
+    Json(body): Json<ServiceChange>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (customer_id, service_id) = (parse_id(&id)?, parse_id(&service_id)?);
+    let service =
+        contracted_services::update(&state, &caller, customer_id, service_id, &if_match, body)
+            .await?;
+    let history = contracted_services::with_histories(&state, customer_id)
+        .await?
+        .into_iter()
+        .find(|(s, _)| s.id == service.id)
+        .map(|(_, history)| history)
+        .unwrap_or_default();
+    let view = ServiceView::new(service, history);
+    Ok(([platform::http::etag(view.version)], Json(view)))
+}

@@ -1,0 +1,128 @@
+//! The customers service: customer records, the services each has contracted, the audit trail
+//! of every change, and privacy (export, erasure), under `/api/customers`.
+//!
+//! A business keeps a record of each customer whether or not the customer has an account: staff
+//! create records; a customer with an account reaches its own at `/me`, linked on first use to
+//! the record with its account's email, or made from the account.
+//!
+//! Layout, as in every domain crate: [`domain`] (pure rules), [`records`] and
+//! [`contracted_services`] (what the routes do), [`store`] (all SQL), `http` (one file per
+//! resource), [`demo`] (demo data), `migrations/{sqlite,postgres}`.
+
+pub mod config;
+pub mod contracted_services;
+pub mod demo;
+pub mod domain;
+pub mod error;
+mod http;
+pub mod records;
+pub mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use platform::auth::TokenVerifier;
+use platform::db::{Database, Migrations};
+use platform::http::ReadinessCheck;
+use platform::{BackgroundTask, Service};
+
+pub use config::Config;
+pub use http::PREFIX;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
+/// How often deleted records past their restore window are erased.
+const ERASE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// What the routes share.
+pub struct Inner {
+    /// The customers database.
+    pub database: Database,
+    /// Verifies callers' tokens.
+    pub verifier: Arc<TokenVerifier>,
+    /// How long a deleted record can be restored.
+    pub restore_window: Duration,
+}
+
+/// The routes' state: cheap to clone.
+#[derive(Clone)]
+pub struct State(Arc<Inner>);
+
+impl std::ops::Deref for State {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<State> for Arc<TokenVerifier> {
+    fn from_ref(state: &State) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The built customers service.
+pub struct Customers {
+    /// The service, to compose into an app.
+    pub service: Service,
+    /// Its state, for work outside requests (erasing expired deletions).
+    pub state: State,
+}
+
+/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes.
+pub async fn build(config: Config, verifier: Arc<TokenVerifier>) -> anyhow::Result<Customers> {
+    let database = Database::connect(&config.database).await?;
+    database.migrate(&MIGRATIONS).await?;
+    let state = State(Arc::new(Inner {
+        database: database.clone(),
+        verifier,
+        restore_window: config.restore_window,
+    }));
+    if config.demo_data {
+        demo::seed(&state).await?;
+    }
+    let (router, openapi) = http::router(state.clone());
+    let task_state = state.clone();
+    let erase_expired: BackgroundTask = Box::new(move |cancel| {
+        let state = task_state;
+        Box::pin(async move {
+            let mut ticks = tokio::time::interval(ERASE_INTERVAL);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    _ = ticks.tick() => {
+                        if let Err(error) = erase_expired_deletions(&state).await {
+                            tracing::warn!(error = %error, "erasing expired deletions failed");
+                        }
+                    }
+                }
+            }
+        })
+    });
+    Ok(Customers {
+        service: Service {
+            name: "customers",
+            router,
+            openapi,
+            readiness: vec![ReadinessCheck::database("customers-database", database)],
+            tasks: vec![erase_expired],
+        },
+        state,
+    })
+}
+
+/// Erases every record deleted longer ago than the restore window. Returns how many.
+pub async fn erase_expired_deletions(state: &State) -> Result<usize, error::Error> {
+    let cutoff = platform::time::now() - state.restore_window;
+    let expired = store::deleted_before(state.database.pool(), cutoff).await?;
+    for id in &expired {
+        records::erase(state, None, *id).await?;
+    }
+    Ok(expired.len())
+}

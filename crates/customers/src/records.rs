@@ -1,0 +1,574 @@
+//! Customer records: who may see and change which, and how every change is audited.
+//!
+//! Visibility: administrators see every record; agents every record not deleted; anyone else
+//! only the record linked to its own account, while active. A record the caller may not see is
+//! "not found", never "forbidden", so ids reveal nothing.
+
+use contracts::Email;
+use contracts::auth::Role;
+use platform::FieldError;
+use platform::auth::Caller;
+use platform::http::IfMatch;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::State;
+use crate::domain::customer::{
+    Address, CustomerStatus, format_date, parse_addresses, parse_birth_date, parse_name,
+    parse_phone,
+};
+use crate::error::Error;
+use crate::store::{self, AuditEntry, Customer};
+
+/// A new record, as staff enter it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCustomer {
+    /// Given name, 1 to 100 characters.
+    pub given_name: String,
+    /// Family name, up to 100 characters (may be empty: not everyone has one).
+    #[serde(default)]
+    pub family_name: String,
+    /// Email, unique among records; trimmed and lowercased.
+    pub email: String,
+    /// Phone in E.164 (`+34600111222`).
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Birth date, `YYYY-MM-DD`, in the past.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// Up to 10 addresses.
+    #[serde(default)]
+    pub addresses: Vec<Address>,
+}
+
+/// A change to a record: absent fields stay, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerChange {
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// Email (staff only: a customer's own email is its account's).
+    pub email: Option<String>,
+    /// Phone in E.164, or `null`.
+    #[serde(default, deserialize_with = "platform::text::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// Birth date `YYYY-MM-DD`, or `null`.
+    #[serde(default, deserialize_with = "platform::text::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub birth_date: Option<Option<String>>,
+    /// The whole list of addresses (replaces it).
+    pub addresses: Option<Vec<Address>>,
+}
+
+fn field_errors_or<T>(errors: Vec<FieldError>, value: T) -> Result<T, Error> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+fn today() -> time::Date {
+    platform::time::now().date()
+}
+
+/// The audit snapshot of a record's personal fields.
+fn snapshot(customer: &Customer) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("given_name".into(), json!(customer.given_name));
+    fields.insert("family_name".into(), json!(customer.family_name));
+    fields.insert("email".into(), json!(customer.email));
+    fields.insert("phone".into(), json!(customer.phone));
+    fields.insert(
+        "birth_date".into(),
+        json!(customer.birth_date.map(format_date)),
+    );
+    fields.insert("addresses".into(), json!(customer.addresses));
+    fields.insert("status".into(), json!(customer.status.as_str()));
+    fields.insert("user_id".into(), json!(customer.user_id));
+    fields
+}
+
+/// `{field: {from, to}}` for every field that differs.
+fn diff(before: &Customer, after: &Customer) -> Map<String, Value> {
+    let (before, after) = (snapshot(before), snapshot(after));
+    after
+        .into_iter()
+        .filter(|(field, value)| before.get(field) != Some(value))
+        .map(|(field, value)| {
+            let from = before.get(&field).cloned().unwrap_or(Value::Null);
+            (field, json!({ "from": from, "to": value }))
+        })
+        .collect()
+}
+
+/// An audit entry by `actor` (or the system).
+pub fn audit(
+    customer_id: Uuid,
+    actor: Option<&Caller>,
+    action: &str,
+    changes: Value,
+) -> AuditEntry {
+    AuditEntry {
+        id: Uuid::now_v7(),
+        customer_id,
+        actor_id: actor.map(|caller| caller.user_id),
+        actor_role: actor.map(|caller| caller.role.as_str().to_owned()),
+        action: action.to_owned(),
+        changes,
+        at: platform::time::now(),
+    }
+}
+
+fn is_visible(customer: &Customer, caller: &Caller) -> bool {
+    match caller.role {
+        Role::Admin => true,
+        Role::Agent => customer.status != CustomerStatus::Deleted,
+        Role::Customer | Role::Seller => {
+            customer.user_id == Some(caller.user_id) && customer.status == CustomerStatus::Active
+        }
+    }
+}
+
+/// 403 unless staff.
+pub fn require_staff(caller: &Caller) -> Result<(), Error> {
+    if caller.role.is_staff() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// A record the caller may see.
+pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Customer, Error> {
+    store::find_customer(state.database.pool(), id)
+        .await?
+        .filter(|customer| is_visible(customer, caller))
+        .ok_or(Error::NotFound)
+}
+
+/// Creates a record (staff). A taken email is a conflict that points to the existing record.
+pub async fn create(state: &State, caller: &Caller, input: NewCustomer) -> Result<Customer, Error> {
+    require_staff(caller)?;
+    let mut errors = Vec::new();
+    let given_name = parse_name("given_name", &input.given_name)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let family_name = family_name(&input.family_name)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let email = Email::parse(&input.email)
+        .map_err(|e| errors.push(FieldError::new("email", "invalid", e.to_string())))
+        .ok();
+    let phone = input
+        .phone
+        .as_deref()
+        .map(parse_phone)
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let birth_date = input
+        .birth_date
+        .as_deref()
+        .map(|text| parse_birth_date(text, today()))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let addresses = parse_addresses(input.addresses, &mut errors);
+    let (Some(given_name), Some(family_name), Some(email)) = (given_name, family_name, email)
+    else {
+        return Err(Error::Invalid(errors));
+    };
+    let customer =
+        field_errors_or(errors, ()).map(|()| new_record(given_name, family_name, email, None))?;
+    let customer = Customer {
+        phone,
+        birth_date,
+        addresses,
+        ..customer
+    };
+    insert_with_audit(state, Some(caller), customer, "customer.created").await
+}
+
+fn family_name(text: &str) -> Result<String, FieldError> {
+    platform::text::clean_text(
+        "family_name",
+        text,
+        0,
+        crate::domain::customer::MAX_NAME_LENGTH,
+    )
+}
+
+fn new_record(
+    given_name: String,
+    family_name: String,
+    email: Email,
+    user_id: Option<Uuid>,
+) -> Customer {
+    let now = platform::time::now();
+    Customer {
+        id: Uuid::now_v7(),
+        user_id,
+        given_name,
+        family_name,
+        email: email.to_string(),
+        phone: None,
+        birth_date: None,
+        addresses: Vec::new(),
+        status: CustomerStatus::Active,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    }
+}
+
+/// Inserts a record and its first audit entry in one transaction.
+pub async fn insert_with_audit(
+    state: &State,
+    actor: Option<&Caller>,
+    customer: Customer,
+    action: &str,
+) -> Result<Customer, Error> {
+    let mut transaction = state.database.begin().await?;
+    store::insert_customer(state.database.pool(), &mut transaction, &customer).await?;
+    store::insert_audit(
+        &mut *transaction,
+        &audit(
+            customer.id,
+            actor,
+            action,
+            Value::Object(snapshot(&customer)),
+        ),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(customer)
+}
+
+/// Applies `change` to `current`; a non-staff caller may not change the email.
+fn apply_change(
+    current: &Customer,
+    change: CustomerChange,
+    staff: bool,
+) -> Result<Customer, Error> {
+    let mut errors = Vec::new();
+    let mut next = current.clone();
+    if let Some(text) = change.given_name {
+        parse_name("given_name", &text)
+            .map(|v| next.given_name = v)
+            .map_err(|e| errors.push(e))
+            .ok();
+    }
+    if let Some(text) = change.family_name {
+        family_name(&text)
+            .map(|v| next.family_name = v)
+            .map_err(|e| errors.push(e))
+            .ok();
+    }
+    if let Some(text) = change.email {
+        if staff {
+            Email::parse(&text)
+                .map(|email| next.email = email.to_string())
+                .map_err(|e| errors.push(FieldError::new("email", "invalid", e.to_string())))
+                .ok();
+        } else {
+            errors.push(FieldError::new(
+                "email",
+                "not_allowed",
+                "your email is your account's; change it there",
+            ));
+        }
+    }
+    if let Some(phone) = change.phone {
+        match phone.as_deref().map(parse_phone).transpose() {
+            Ok(phone) => next.phone = phone,
+            Err(error) => errors.push(error),
+        }
+    }
+    if let Some(date) = change.birth_date {
+        match date
+            .as_deref()
+            .map(|text| parse_birth_date(text, today()))
+            .transpose()
+        {
+            Ok(date) => next.birth_date = date,
+            Err(error) => errors.push(error),
+        }
+    }
+    if let Some(addresses) = change.addresses {
+        next.addresses = parse_addresses(addresses, &mut errors);
+    }
+    field_errors_or(errors, next)
+}
+
+/// Writes `next` over `current` (same version) with an audit entry, unless nothing changed.
+async fn save(
+    state: &State,
+    actor: Option<&Caller>,
+    current: &Customer,
+    next: Customer,
+    action: &str,
+    extra: Option<Value>,
+) -> Result<Customer, Error> {
+    let changes = diff(current, &next);
+    if changes.is_empty() && extra.is_none() {
+        return Ok(current.clone());
+    }
+    let mut transaction = state.database.begin().await?;
+    let saved = store::update_customer(state.database.pool(), &mut transaction, &next).await?;
+    let recorded = extra.unwrap_or(Value::Object(changes));
+    store::insert_audit(
+        &mut *transaction,
+        &audit(current.id, actor, action, recorded),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(saved)
+}
+
+/// Changes a record the caller may see: staff any field; the record's own customer all but
+/// the email. `If-Match` guards against lost updates.
+pub async fn update(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    if_match: &IfMatch,
+    change: CustomerChange,
+) -> Result<Customer, Error> {
+    let current = get(state, caller, id).await?;
+    if_match.check(current.version).map_err(|_| Error::Stale)?;
+    if current.status != CustomerStatus::Active {
+        return Err(Error::Conflict(format!(
+            "The record is {}.",
+            current.status.as_str()
+        )));
+    }
+    let next = apply_change(&current, change, caller.role.is_staff())?;
+    save(
+        state,
+        Some(caller),
+        &current,
+        next,
+        "customer.updated",
+        None,
+    )
+    .await
+}
+
+/// Hides a record (staff); an administrator can restore it within the restore window.
+pub async fn delete(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    if_match: &IfMatch,
+) -> Result<(), Error> {
+    require_staff(caller)?;
+    let current = get(state, caller, id).await?;
+    if_match.check(current.version).map_err(|_| Error::Stale)?;
+    if current.status != CustomerStatus::Active {
+        return Err(Error::Conflict(format!(
+            "The record is already {}.",
+            current.status.as_str()
+        )));
+    }
+    let next = Customer {
+        status: CustomerStatus::Deleted,
+        deleted_at: Some(platform::time::now()),
+        ..current.clone()
+    };
+    save(
+        state,
+        Some(caller),
+        &current,
+        next,
+        "customer.deleted",
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Brings a deleted record back (administrators, within the restore window).
+pub async fn restore(state: &State, caller: &Caller, id: Uuid) -> Result<Customer, Error> {
+    if caller.role != Role::Admin {
+        return Err(Error::Forbidden);
+    }
+    let current = get(state, caller, id).await?;
+    if current.status != CustomerStatus::Deleted {
+        return Err(Error::Conflict(format!(
+            "The record is {}, not deleted.",
+            current.status.as_str()
+        )));
+    }
+    let deadline = current.deleted_at.map(|at| at + state.restore_window);
+    if deadline.is_none_or(|deadline| deadline < platform::time::now()) {
+        return Err(Error::Conflict(
+            "The restore window of this record has passed.".into(),
+        ));
+    }
+    let next = Customer {
+        status: CustomerStatus::Active,
+        deleted_at: None,
+        ..current.clone()
+    };
+    save(
+        state,
+        Some(caller),
+        &current,
+        next,
+        "customer.restored",
+        None,
+    )
+    .await
+}
+
+/// The caller's own record, made on first use: linked to a record staff made with the same
+/// email if there is one, or created from the account's name and email.
+pub async fn own_record(state: &State, caller: &Caller) -> Result<Customer, Error> {
+    if let Some(customer) = store::find_by_user(state.database.pool(), caller.user_id).await? {
+        return match customer.status {
+            CustomerStatus::Active => Ok(customer),
+            _ => Err(Error::NotFound),
+        };
+    }
+    let email =
+        Email::parse(&caller.email).map_err(|error| anyhow::anyhow!("token email: {error}"))?;
+    if let Some(id) = store::find_id_by_email(state.database.pool(), email.as_str()).await? {
+        let existing = store::find_customer(state.database.pool(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if existing.status != CustomerStatus::Active {
+            return Err(Error::NotFound);
+        }
+        match existing.user_id {
+            // A concurrent first visit of this same user linked or made it a moment ago.
+            Some(linked) if linked == caller.user_id => return Ok(existing),
+            // Another account holds the record with this email: not the caller's to take.
+            Some(_) => return Err(Error::NotFound),
+            None => {}
+        }
+        let linked = Customer {
+            user_id: Some(caller.user_id),
+            ..existing.clone()
+        };
+        return match save(
+            state,
+            Some(caller),
+            &existing,
+            linked,
+            "customer.linked",
+            None,
+        )
+        .await
+        {
+            Ok(customer) => Ok(customer),
+            // A concurrent first call linked it: read what it made.
+            Err(Error::Conflict(_)) => Box::pin(own_record(state, caller)).await,
+            Err(error) => Err(error),
+        };
+    }
+    let (given, family) = split_name(&caller.name);
+    let record = new_record(given, family, email, Some(caller.user_id));
+    match insert_with_audit(state, Some(caller), record, "customer.created").await {
+        Ok(customer) => Ok(customer),
+        Err(Error::Conflict(_) | Error::DuplicateEmail(_)) => {
+            store::find_by_user(state.database.pool(), caller.user_id)
+                .await?
+                .ok_or(Error::NotFound)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// "Ana María López" → ("Ana", "María López"): a guess that the customer can correct.
+fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let given = if given.is_empty() { "Customer" } else { given };
+    (
+        given.chars().take(100).collect(),
+        family.trim().chars().take(100).collect(),
+    )
+}
+
+/// Changes the caller's own record (all but email, id, account link and status).
+pub async fn update_own(
+    state: &State,
+    caller: &Caller,
+    if_match: &IfMatch,
+    change: CustomerChange,
+) -> Result<Customer, Error> {
+    let current = own_record(state, caller).await?;
+    if_match.check(current.version).map_err(|_| Error::Stale)?;
+    let next = apply_change(&current, change, false)?;
+    save(
+        state,
+        Some(caller),
+        &current,
+        next,
+        "customer.updated",
+        None,
+    )
+    .await
+}
+
+/// Replaces the personal data of a record and redacts its audit trail, keeping its id
+/// (administrators; also the system, when the restore window of a deleted record passes).
+pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Customer, Error> {
+    if let Some(caller) = actor
+        && caller.role != Role::Admin
+    {
+        return Err(Error::Forbidden);
+    }
+    let current = store::find_customer(state.database.pool(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if current.status == CustomerStatus::Erased {
+        return Ok(current);
+    }
+    let erased = Customer {
+        given_name: "Erased".into(),
+        family_name: String::new(),
+        email: format!("erased-{}@erased.invalid", current.id.simple()),
+        phone: None,
+        birth_date: None,
+        addresses: Vec::new(),
+        status: CustomerStatus::Erased,
+        ..current.clone()
+    };
+    let mut transaction = state.database.begin().await?;
+    let saved = store::update_customer(state.database.pool(), &mut transaction, &erased).await?;
+    store::redact_audit(&mut *transaction, id).await?;
+    store::insert_audit(
+        &mut *transaction,
+        &audit(id, actor, "customer.erased", json!({})),
+    )
+    .await?;
+    transaction.commit().await?;
+    tracing::info!(customer = %id, "customer erased");
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_split_at_the_first_space() {
+        assert_eq!(
+            split_name(" Ana María López "),
+            ("Ana".into(), "María López".into())
+        );
+        assert_eq!(split_name("Madonna"), ("Madonna".into(), String::new()));
+        assert_eq!(split_name(""), ("Customer".into(), String::new()));
+    }
+}
