@@ -13,8 +13,10 @@ pub mod config;
 pub mod contracted_services;
 pub mod demo;
 pub mod domain;
+pub mod erasure;
 pub mod error;
 mod http;
+pub mod own_record;
 pub mod records;
 pub mod store;
 
@@ -122,7 +124,7 @@ pub async fn erase_expired_deletions(state: &State) -> Result<usize, error::Erro
     let cutoff = platform::time::now() - state.restore_window;
     let expired = store::deleted_before(state.database.pool(), cutoff).await?;
     for id in &expired {
-        records::erase(state, None, *id).await?;
+        erasure::erase(state, None, *id).await?;
     }
     Ok(expired.len())
 }

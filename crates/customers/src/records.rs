@@ -79,7 +79,7 @@ fn today() -> time::Date {
 }
 
 /// The audit snapshot of a record's personal fields.
-fn snapshot(customer: &Customer) -> Map<String, Value> {
+pub(crate) fn snapshot(customer: &Customer) -> Map<String, Value> {
     let mut fields = Map::new();
     fields.insert("given_name".into(), json!(customer.given_name));
     fields.insert("family_name".into(), json!(customer.family_name));
@@ -198,7 +198,7 @@ pub async fn create(state: &State, caller: &Caller, input: NewCustomer) -> Resul
     insert_with_audit(state, Some(caller), customer, "customer.created").await
 }
 
-fn family_name(text: &str) -> Result<String, FieldError> {
+pub(crate) fn family_name(text: &str) -> Result<String, FieldError> {
     platform::text::clean_text(
         "family_name",
         text,
@@ -207,7 +207,7 @@ fn family_name(text: &str) -> Result<String, FieldError> {
     )
 }
 
-fn new_record(
+pub(crate) fn new_record(
     given_name: String,
     family_name: String,
     email: Email,
@@ -255,7 +255,7 @@ pub async fn insert_with_audit(
 }
 
 /// Applies `change` to `current`; a non-staff caller may not change the email.
-fn apply_change(
+pub(crate) fn apply_change(
     current: &Customer,
     change: CustomerChange,
     staff: bool,
@@ -311,7 +311,7 @@ fn apply_change(
 }
 
 /// Writes `next` over `current` (same version) with an audit entry, unless nothing changed.
-async fn save(
+pub(crate) async fn save(
     state: &State,
     actor: Option<&Caller>,
     current: &Customer,
@@ -429,146 +429,4 @@ pub async fn restore(state: &State, caller: &Caller, id: Uuid) -> Result<Custome
         None,
     )
     .await
-}
-
-/// The caller's own record, made on first use: linked to a record staff made with the same
-/// email if there is one, or created from the account's name and email.
-pub async fn own_record(state: &State, caller: &Caller) -> Result<Customer, Error> {
-    if let Some(customer) = store::find_by_user(state.database.pool(), caller.user_id).await? {
-        return match customer.status {
-            CustomerStatus::Active => Ok(customer),
-            _ => Err(Error::NotFound),
-        };
-    }
-    let email =
-        Email::parse(&caller.email).map_err(|error| anyhow::anyhow!("token email: {error}"))?;
-    if let Some(id) = store::find_id_by_email(state.database.pool(), email.as_str()).await? {
-        let existing = store::find_customer(state.database.pool(), id)
-            .await?
-            .ok_or(Error::NotFound)?;
-        if existing.status != CustomerStatus::Active {
-            return Err(Error::NotFound);
-        }
-        match existing.user_id {
-            // A concurrent first visit of this same user linked or made it a moment ago.
-            Some(linked) if linked == caller.user_id => return Ok(existing),
-            // Another account holds the record with this email: not the caller's to take.
-            Some(_) => return Err(Error::NotFound),
-            None => {}
-        }
-        let linked = Customer {
-            user_id: Some(caller.user_id),
-            ..existing.clone()
-        };
-        return match save(
-            state,
-            Some(caller),
-            &existing,
-            linked,
-            "customer.linked",
-            None,
-        )
-        .await
-        {
-            Ok(customer) => Ok(customer),
-            // A concurrent first call linked it: read what it made.
-            Err(Error::Conflict(_)) => Box::pin(own_record(state, caller)).await,
-            Err(error) => Err(error),
-        };
-    }
-    let (given, family) = split_name(&caller.name);
-    let record = new_record(given, family, email, Some(caller.user_id));
-    match insert_with_audit(state, Some(caller), record, "customer.created").await {
-        Ok(customer) => Ok(customer),
-        Err(Error::Conflict(_) | Error::DuplicateEmail(_)) => {
-            store::find_by_user(state.database.pool(), caller.user_id)
-                .await?
-                .ok_or(Error::NotFound)
-        }
-        Err(error) => Err(error),
-    }
-}
-
-/// "Ana María López" → ("Ana", "María López"): a guess that the customer can correct.
-fn split_name(name: &str) -> (String, String) {
-    let name = name.trim();
-    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
-    let given = if given.is_empty() { "Customer" } else { given };
-    (
-        given.chars().take(100).collect(),
-        family.trim().chars().take(100).collect(),
-    )
-}
-
-/// Changes the caller's own record (all but email, id, account link and status).
-pub async fn update_own(
-    state: &State,
-    caller: &Caller,
-    if_match: &IfMatch,
-    change: CustomerChange,
-) -> Result<Customer, Error> {
-    let current = own_record(state, caller).await?;
-    if_match.check(current.version).map_err(|_| Error::Stale)?;
-    let next = apply_change(&current, change, false)?;
-    save(
-        state,
-        Some(caller),
-        &current,
-        next,
-        "customer.updated",
-        None,
-    )
-    .await
-}
-
-/// Replaces the personal data of a record and redacts its audit trail, keeping its id
-/// (administrators; also the system, when the restore window of a deleted record passes).
-pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Customer, Error> {
-    if let Some(caller) = actor
-        && caller.role != Role::Admin
-    {
-        return Err(Error::Forbidden);
-    }
-    let current = store::find_customer(state.database.pool(), id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if current.status == CustomerStatus::Erased {
-        return Ok(current);
-    }
-    let erased = Customer {
-        given_name: "Erased".into(),
-        family_name: String::new(),
-        email: format!("erased-{}@erased.invalid", current.id.simple()),
-        phone: None,
-        birth_date: None,
-        addresses: Vec::new(),
-        status: CustomerStatus::Erased,
-        ..current.clone()
-    };
-    let mut transaction = state.database.begin().await?;
-    let saved = store::update_customer(state.database.pool(), &mut transaction, &erased).await?;
-    store::redact_audit(&mut *transaction, id).await?;
-    store::insert_audit(
-        &mut *transaction,
-        &audit(id, actor, "customer.erased", json!({})),
-    )
-    .await?;
-    transaction.commit().await?;
-    tracing::info!(customer = %id, "customer erased");
-    Ok(saved)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_name_is_split_at_the_first_space() {
-        assert_eq!(
-            split_name(" Ana María López "),
-            ("Ana".into(), "María López".into())
-        );
-        assert_eq!(split_name("Madonna"), ("Madonna".into(), String::new()));
-        assert_eq!(split_name(""), ("Customer".into(), String::new()));
-    }
 }

@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{CustomerView, ServiceView, parse_id};
+use crate::erasure;
 use crate::error::Error;
 use crate::records::{self, require_staff};
 use crate::store::{self, AuditEntry};
@@ -161,7 +162,7 @@ async fn erase(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
     Ok(Json(
-        records::erase(&state, Some(&caller), parse_id(&id)?)
+        erasure::erase(&state, Some(&caller), parse_id(&id)?)
             .await?
             .into(),
     ))

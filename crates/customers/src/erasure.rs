@@ -1,0 +1,50 @@
+//! Erasure: a record's personal data replaced and its audit trail redacted, its id kept so that
+//! orders and incidents that name it stay consistent.
+
+use contracts::auth::Role;
+use platform::auth::Caller;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::State;
+use crate::domain::customer::CustomerStatus;
+use crate::error::Error;
+use crate::records::audit;
+use crate::store::{self, Customer};
+
+/// Replaces the personal data of a record and redacts its audit trail, keeping its id
+/// (administrators; also the system, when the restore window of a deleted record passes).
+pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Customer, Error> {
+    if let Some(caller) = actor
+        && caller.role != Role::Admin
+    {
+        return Err(Error::Forbidden);
+    }
+    let current = store::find_customer(state.database.pool(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if current.status == CustomerStatus::Erased {
+        return Ok(current);
+    }
+    let erased = Customer {
+        given_name: "Erased".into(),
+        family_name: String::new(),
+        email: format!("erased-{}@erased.invalid", current.id.simple()),
+        phone: None,
+        birth_date: None,
+        addresses: Vec::new(),
+        status: CustomerStatus::Erased,
+        ..current.clone()
+    };
+    let mut transaction = state.database.begin().await?;
+    let saved = store::update_customer(state.database.pool(), &mut transaction, &erased).await?;
+    store::redact_audit(&mut *transaction, id).await?;
+    store::insert_audit(
+        &mut *transaction,
+        &audit(id, actor, "customer.erased", json!({})),
+    )
+    .await?;
+    transaction.commit().await?;
+    tracing::info!(customer = %id, "customer erased");
+    Ok(saved)
+}

@@ -1,0 +1,51 @@
+//! All of customers' SQL, one file per table group. The same statements run on SQLite and
+//! PostgreSQL.
+//!
+//! Records and services carry a `version`; updates are guarded (`WHERE version = $n`), so two
+//! concurrent writers cannot both apply a change computed from the same read.
+
+mod audit;
+mod records;
+mod services;
+
+pub use audit::{AuditEntry, insert_audit, list_audit, redact_audit};
+pub use records::{
+    Customer, count_customers, deleted_before, find_by_user, find_customer, find_id_by_email,
+    insert_customer, search_customers, update_customer,
+};
+pub use services::{
+    ContractedService, StatusChange, find_service, insert_service, insert_status_change,
+    list_services, list_status_changes, update_service,
+};
+
+use platform::time::from_db;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// What may go wrong that a caller acts on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The email belongs to another record.
+    #[error("the email belongs to customer {0}")]
+    DuplicateEmail(Uuid),
+    /// The account is already linked to another record.
+    #[error("the account is already linked")]
+    DuplicateUser,
+    /// The row changed since it was read.
+    #[error("stale version")]
+    Stale,
+    /// A database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A stored value that does not parse.
+    #[error(transparent)]
+    Corrupt(#[from] anyhow::Error),
+}
+
+pub(crate) fn uuid(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
+}
+
+pub(crate) fn optional_time(text: Option<String>) -> anyhow::Result<Option<OffsetDateTime>> {
+    text.as_deref().map(from_db).transpose()
+}

@@ -1,0 +1,38 @@
+//! All of identity's SQL, one file per table group. Functions are named for what they do;
+//! handlers never build queries. The same statements run on SQLite and PostgreSQL (see
+//! `platform::db`).
+
+mod sessions;
+mod throttle;
+mod users;
+
+pub use sessions::{
+    RefreshTokenRecord, extend_session, find_refresh_token, insert_refresh_token, insert_session,
+    is_session_revoked, mark_refresh_token_used, prune_expired, revoke_session,
+    revoke_user_sessions,
+};
+pub use throttle::{throttle_clear, throttle_locked_until, throttle_record_failure};
+pub use users::{
+    User, UserFilter, count_admins, email_exists, find_credentials, find_password_hash, find_user,
+    insert_user, list_users, lock_admins, update_password_hash, update_role,
+};
+
+use uuid::Uuid;
+
+/// What may go wrong in the store that a caller acts on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The email is taken.
+    #[error("the email is already registered")]
+    DuplicateEmail,
+    /// Anything else from the database.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A stored value that does not parse (corruption or a bug).
+    #[error(transparent)]
+    Corrupt(#[from] anyhow::Error),
+}
+
+pub(crate) fn parse_uuid(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
+}
