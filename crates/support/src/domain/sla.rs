@@ -1,0 +1,376 @@
+//! The SLA clocks of an incident, derived from its history: a first-response clock (until the
+//! first public reply from staff) and a resolution clock (until it is resolved). Both count
+//! business time while the incident is `new` or `open`, and pause while it is `pending` or
+//! `on_hold`. Nothing is stored but the history, so changing a policy or the calendar recomputes
+//! every clock correctly.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::calendar::Calendar;
+use super::incident::Priority;
+use super::status::Status;
+
+/// Targets for one priority, in business seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Targets {
+    /// Until the first public reply from staff.
+    pub first_response_secs: i64,
+    /// Until the incident is resolved.
+    pub resolution_secs: i64,
+}
+
+/// Targets per priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policies {
+    /// For `low`.
+    pub low: Targets,
+    /// For `normal`.
+    pub normal: Targets,
+    /// For `high`.
+    pub high: Targets,
+    /// For `urgent`.
+    pub urgent: Targets,
+}
+
+const HOUR: i64 = 3600;
+
+impl Default for Policies {
+    fn default() -> Self {
+        Self {
+            low: Targets {
+                first_response_secs: 24 * HOUR,
+                resolution_secs: 72 * HOUR,
+            },
+            normal: Targets {
+                first_response_secs: 8 * HOUR,
+                resolution_secs: 40 * HOUR,
+            },
+            high: Targets {
+                first_response_secs: 4 * HOUR,
+                resolution_secs: 16 * HOUR,
+            },
+            urgent: Targets {
+                first_response_secs: HOUR,
+                resolution_secs: 4 * HOUR,
+            },
+        }
+    }
+}
+
+impl Policies {
+    /// The targets for a priority.
+    pub fn for_priority(&self, priority: Priority) -> Targets {
+        match priority {
+            Priority::Low => self.low,
+            Priority::Normal => self.normal,
+            Priority::High => self.high,
+            Priority::Urgent => self.urgent,
+        }
+    }
+}
+
+/// What the clocks are computed from.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    /// Every status the incident has had, with when it started, oldest first (the first is
+    /// `new` at creation).
+    pub statuses: Vec<(Timestamp, Status)>,
+    /// The first public reply from staff.
+    pub first_response_at: Option<Timestamp>,
+}
+
+impl Timeline {
+    /// When the incident last became resolved, if it is resolved or closed now.
+    fn resolved_at(&self) -> Option<Timestamp> {
+        let (_, current) = self.statuses.last()?;
+        if !matches!(current, Status::Resolved | Status::Closed) {
+            return None;
+        }
+        self.statuses
+            .iter()
+            .rev()
+            .find(|(_, status)| *status == Status::Resolved)
+            .map(|(at, _)| *at)
+    }
+
+    /// The intervals in which the clock ran, up to `until`; the last is open when the incident
+    /// is running at `until`.
+    fn running_periods(&self, until: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        let mut periods = Vec::new();
+        for (index, (start, status)) in self.statuses.iter().enumerate() {
+            if *start >= until {
+                break;
+            }
+            let end = self
+                .statuses
+                .get(index + 1)
+                .map_or(until, |(next, _)| (*next).min(until));
+            if matches!(status, Status::New | Status::Open) && end > *start {
+                periods.push((*start, end));
+            }
+        }
+        periods
+    }
+}
+
+/// One SLA clock, as shown on an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SlaClock {
+    /// The target, in business seconds.
+    pub target_secs: i64,
+    /// Business seconds counted so far (or until the clock stopped).
+    pub elapsed_secs: i64,
+    /// Business seconds left; negative when breached.
+    pub remaining_secs: i64,
+    /// When the target falls (or fell) due; `null` while paused with time left, or when it was
+    /// achieved before falling due.
+    #[schema(value_type = Option<String>)]
+    pub due_at: Option<String>,
+    /// When the clock stopped (first reply, or resolution), if it has.
+    #[schema(value_type = Option<String>)]
+    pub achieved_at: Option<String>,
+    /// Whether it was met: `null` while still running.
+    pub met: Option<bool>,
+    /// Whether the target has passed unmet.
+    pub breached: bool,
+    /// Whether the clock is paused now (waiting on the customer or a third party).
+    pub paused: bool,
+}
+
+fn measure(
+    calendar: &Calendar,
+    timeline: &Timeline,
+    target: i64,
+    stop: Option<Timestamp>,
+    now: Timestamp,
+) -> SlaClock {
+    let until = stop.map_or(now, |stop| stop.min(now));
+    let periods = timeline.running_periods(until);
+    let mut elapsed = 0;
+    let mut due_at = None;
+    for (start, end) in &periods {
+        let here = calendar.business_seconds(*start, *end);
+        if due_at.is_none() && elapsed + here >= target {
+            due_at = calendar.add_business_seconds(*start, target - elapsed);
+        }
+        elapsed += here;
+    }
+    let running_now = stop.is_none()
+        && periods.last().is_some_and(|(_, end)| *end == now)
+        && timeline
+            .statuses
+            .last()
+            .is_some_and(|(_, status)| matches!(status, Status::New | Status::Open));
+    if due_at.is_none() && running_now {
+        due_at = calendar.add_business_seconds(now, target - elapsed);
+    }
+    let paused = stop.is_none()
+        && timeline
+            .statuses
+            .last()
+            .is_some_and(|(_, status)| status.pauses_the_clock());
+    let met = stop.map(|_| elapsed <= target);
+    SlaClock {
+        target_secs: target,
+        elapsed_secs: elapsed,
+        remaining_secs: target - elapsed,
+        due_at: due_at.map(|at| at.to_string()),
+        achieved_at: stop.map(|at| at.to_string()),
+        met,
+        breached: elapsed > target || (met.is_none() && due_at.is_some_and(|due| due <= now)),
+        paused,
+    }
+}
+
+/// Both clocks of an incident, now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Sla {
+    /// Until the first public reply from staff.
+    pub first_response: SlaClock,
+    /// Until resolution.
+    pub resolution: SlaClock,
+}
+
+/// The clocks of an incident with `timeline`, under `targets`, at `now`. A merged incident's
+/// clocks stop when it was merged.
+pub fn clocks(calendar: &Calendar, targets: Targets, timeline: &Timeline, now: Timestamp) -> Sla {
+    let merged_at = timeline
+        .statuses
+        .last()
+        .filter(|(_, status)| *status == Status::Merged)
+        .map(|(at, _)| *at);
+    Sla {
+        first_response: measure(
+            calendar,
+            timeline,
+            targets.first_response_secs,
+            timeline.first_response_at.or(merged_at),
+            now,
+        ),
+        resolution: measure(
+            calendar,
+            timeline,
+            targets.resolution_secs,
+            timeline.resolved_at().or(merged_at),
+            now,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        text.parse()
+            .unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    fn madrid() -> Calendar {
+        Calendar::parse("Europe/Madrid", "mon-fri 09:00-18:00", &["2026-12-25"])
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    const TARGETS: Targets = Targets {
+        first_response_secs: 4 * HOUR,
+        resolution_secs: 8 * HOUR,
+    };
+
+    #[test]
+    fn a_clock_running_over_the_weekend_falls_due_on_monday() {
+        // Opened Friday 16:00 Madrid; 4 business hours → Monday 11:00 Madrid (10:00 UTC).
+        let timeline = Timeline {
+            statuses: vec![(at("2026-11-20T15:00:00Z"), Status::New)],
+            first_response_at: None,
+        };
+        let sla = clocks(&madrid(), TARGETS, &timeline, at("2026-11-21T12:00:00Z"));
+        assert_eq!(
+            sla.first_response.due_at.as_deref(),
+            Some("2026-11-23T10:00:00Z")
+        );
+        assert_eq!(sla.first_response.elapsed_secs, 2 * HOUR);
+        assert!(!sla.first_response.breached && !sla.first_response.paused);
+        assert_eq!(sla.first_response.met, None);
+    }
+
+    #[test]
+    fn a_holiday_does_not_count() {
+        // Opened Thursday 24 December 17:00 Madrid; Friday 25 is a holiday.
+        let timeline = Timeline {
+            statuses: vec![(at("2026-12-24T16:00:00Z"), Status::New)],
+            first_response_at: None,
+        };
+        let sla = clocks(&madrid(), TARGETS, &timeline, at("2026-12-26T10:00:00Z"));
+        assert_eq!(sla.first_response.elapsed_secs, HOUR);
+        assert_eq!(
+            sla.first_response.due_at.as_deref(),
+            Some("2026-12-28T11:00:00Z")
+        );
+    }
+
+    #[test]
+    fn waiting_on_the_customer_pauses_the_clock() {
+        // Monday 23 Nov: opened 09:00, pending 10:00 to 14:00, open again, now 15:00 Madrid.
+        let timeline = Timeline {
+            statuses: vec![
+                (at("2026-11-23T08:00:00Z"), Status::New),
+                (at("2026-11-23T09:00:00Z"), Status::Pending),
+                (at("2026-11-23T13:00:00Z"), Status::Open),
+            ],
+            first_response_at: Some(at("2026-11-23T09:00:00Z")),
+        };
+        let sla = clocks(&madrid(), TARGETS, &timeline, at("2026-11-23T14:00:00Z"));
+        assert_eq!(sla.resolution.elapsed_secs, 2 * HOUR);
+        assert_eq!(sla.resolution.remaining_secs, 6 * HOUR);
+        // 6 business hours from 15:00 Madrid Monday: 3 h Monday, 3 h Tuesday → 12:00 Madrid.
+        assert_eq!(
+            sla.resolution.due_at.as_deref(),
+            Some("2026-11-24T11:00:00Z")
+        );
+        assert_eq!(sla.first_response.met, Some(true));
+        assert_eq!(sla.first_response.elapsed_secs, HOUR);
+        // While pending, the clock is paused and has no due time.
+        let paused = Timeline {
+            statuses: timeline.statuses[..2].to_vec(),
+            first_response_at: timeline.first_response_at,
+        };
+        let sla = clocks(&madrid(), TARGETS, &paused, at("2026-11-25T14:00:00Z"));
+        assert!(sla.resolution.paused);
+        assert_eq!(sla.resolution.elapsed_secs, HOUR);
+        assert_eq!(sla.resolution.due_at, None);
+        assert!(!sla.resolution.breached);
+    }
+
+    #[test]
+    fn a_policy_change_recomputes_the_same_history() {
+        let timeline = Timeline {
+            statuses: vec![(at("2026-11-23T08:00:00Z"), Status::New)],
+            first_response_at: None,
+        };
+        let now = at("2026-11-23T11:00:00Z");
+        let relaxed = clocks(&madrid(), TARGETS, &timeline, now);
+        assert!(!relaxed.first_response.breached);
+        let strict = clocks(
+            &madrid(),
+            Targets {
+                first_response_secs: 2 * HOUR,
+                resolution_secs: 8 * HOUR,
+            },
+            &timeline,
+            now,
+        );
+        assert!(strict.first_response.breached);
+        assert_eq!(
+            strict.first_response.due_at.as_deref(),
+            Some("2026-11-23T10:00:00Z")
+        );
+        assert_eq!(strict.first_response.remaining_secs, -HOUR);
+    }
+
+    #[test]
+    fn a_resolution_stops_the_clock_and_a_reopening_resumes_it() {
+        let resolved = Timeline {
+            statuses: vec![
+                (at("2026-11-23T08:00:00Z"), Status::New),
+                (at("2026-11-23T09:00:00Z"), Status::Open),
+                (at("2026-11-23T11:00:00Z"), Status::Resolved),
+            ],
+            first_response_at: Some(at("2026-11-23T09:00:00Z")),
+        };
+        let sla = clocks(&madrid(), TARGETS, &resolved, at("2026-11-30T11:00:00Z"));
+        assert_eq!(sla.resolution.met, Some(true));
+        assert_eq!(sla.resolution.elapsed_secs, 3 * HOUR);
+        assert_eq!(
+            sla.resolution.achieved_at.as_deref(),
+            Some("2026-11-23T11:00:00Z")
+        );
+        let mut reopened = resolved.clone();
+        reopened
+            .statuses
+            .push((at("2026-11-24T08:00:00Z"), Status::Open));
+        let sla = clocks(&madrid(), TARGETS, &reopened, at("2026-11-24T10:00:00Z"));
+        assert_eq!(sla.resolution.met, None);
+        assert_eq!(sla.resolution.elapsed_secs, 5 * HOUR);
+    }
+
+    #[test]
+    fn a_late_resolution_is_recorded_as_not_met() {
+        let timeline = Timeline {
+            statuses: vec![
+                (at("2026-11-23T08:00:00Z"), Status::New),
+                (at("2026-11-24T16:00:00Z"), Status::Resolved),
+            ],
+            first_response_at: None,
+        };
+        let sla = clocks(&madrid(), TARGETS, &timeline, at("2026-11-25T08:00:00Z"));
+        assert_eq!(sla.resolution.met, Some(false));
+        assert!(sla.resolution.breached);
+        assert_eq!(
+            sla.resolution.due_at.as_deref(),
+            Some("2026-11-23T16:00:00Z")
+        );
+        assert!(sla.first_response.breached, "never answered, and past due");
+    }
+}

@@ -1,0 +1,3 @@
+//! The support service: incidents from opened to resolved, agents, SLA, under `/api/support`.
+
+pub mod domain;
