@@ -1,3 +1,151 @@
-//! The support service: incidents from opened to resolved, agents, SLA, under `/api/support`.
+//! The support service: incidents from opened to resolved, their conversation and history,
+//! agents and automatic assignment, SLA clocks in business time, and satisfaction, under
+//! `/api/support`. `docs/support.md` describes the rules.
+//!
+//! Layout, as in every domain crate: [`domain`] (states, calendar, SLA: pure), [`incidents`],
+//! [`conversation`] and [`agents`] (what the routes do), [`views`] (what the API shows),
+//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/{sqlite,postgres}`.
 
+pub mod agents;
+pub mod config;
+pub mod conversation;
+pub mod demo;
 pub mod domain;
+pub mod error;
+mod http;
+pub mod incidents;
+pub mod store;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use platform::auth::TokenVerifier;
+use platform::db::{Database, Migrations};
+use platform::http::ReadinessCheck;
+use platform::time::Clock;
+use platform::{BackgroundTask, Service};
+
+pub use config::{Assignment, Config};
+pub use http::PREFIX;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
+/// How often SLA clocks are swept for breaches and resolved incidents closed.
+const TIMER_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What the routes share.
+pub struct Inner {
+    /// The support database.
+    pub database: Database,
+    /// Verifies callers' tokens.
+    pub verifier: Arc<TokenVerifier>,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Business hours.
+    pub calendar: domain::calendar::Calendar,
+    /// SLA targets.
+    pub policies: domain::sla::Policies,
+    /// Automatic assignment.
+    pub assignment: Assignment,
+    /// Customer replies within this time after resolution reopen.
+    pub reopen_window: time::Duration,
+    /// Resolved incidents close after this time.
+    pub auto_close_after: time::Duration,
+}
+
+/// The routes' state: cheap to clone.
+#[derive(Clone)]
+pub struct State(Arc<Inner>);
+
+impl std::ops::Deref for State {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<State> for Arc<TokenVerifier> {
+    fn from_ref(state: &State) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The built support service.
+pub struct Support {
+    /// The service, to compose into an app.
+    pub service: Service,
+    /// Its state, for work outside requests (timers, tests).
+    pub state: State,
+}
+
+fn duration(std: Duration) -> time::Duration {
+    time::Duration::try_from(std).unwrap_or(time::Duration::MAX)
+}
+
+/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes
+/// and the timers (SLA sweep, auto-close, idempotency-key pruning).
+pub async fn build(
+    config: Config,
+    verifier: Arc<TokenVerifier>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Support> {
+    let database = Database::connect(&config.database).await?;
+    database.migrate(&MIGRATIONS).await?;
+    let state = State(Arc::new(Inner {
+        database: database.clone(),
+        verifier,
+        clock,
+        calendar: config.calendar,
+        policies: config.policies,
+        assignment: config.assignment,
+        reopen_window: duration(config.reopen_window),
+        auto_close_after: duration(config.auto_close_after),
+    }));
+    if config.demo_data {
+        demo::seed(&state).await?;
+    }
+    let (router, openapi) = http::router(state.clone());
+    let timer_state = state.clone();
+    let timers: BackgroundTask = Box::new(move |cancel| {
+        let state = timer_state;
+        Box::pin(async move {
+            let mut ticks = tokio::time::interval(TIMER_INTERVAL);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    _ = ticks.tick() => run_timers(&state).await,
+                }
+            }
+        })
+    });
+    Ok(Support {
+        service: Service {
+            name: "support",
+            router,
+            openapi,
+            readiness: vec![ReadinessCheck::database("support-database", database)],
+            tasks: vec![timers],
+        },
+        state,
+    })
+}
+
+/// One round of the timers: breaches recorded, resolved incidents closed, old keys pruned.
+pub async fn run_timers(state: &State) {
+    if let Err(error) = incidents::sweep_sla(state).await {
+        tracing::warn!(%error, "SLA sweep failed");
+    }
+    if let Err(error) = incidents::close_resolved(state).await {
+        tracing::warn!(%error, "closing resolved incidents failed");
+    }
+    if let Err(error) = platform::idempotency::prune(&state.database).await {
+        tracing::warn!(%error, "pruning idempotency keys failed");
+    }
+}

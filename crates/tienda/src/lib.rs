@@ -20,6 +20,7 @@ use platform::auth::TokenVerifier;
 use platform::config::{ExposeSecret, SecretString};
 use platform::db::{DatabaseConfig, Migrations};
 use platform::http::HttpMetrics;
+use platform::time::SystemClock;
 
 pub use settings::{Overrides, Settings};
 
@@ -77,6 +78,8 @@ pub enum ServiceName {
     Identity,
     /// Customer records, contracted services, privacy
     Customers,
+    /// Incidents, agents, SLA
+    Support,
 }
 
 impl Cli {
@@ -177,8 +180,15 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     )
     .await
     .context("the customers service did not start")?;
+    let support = support::build(
+        settings.support(embedded_database(settings, "support"), settings.demo_data)?,
+        identity.verifier.clone(),
+        Arc::new(SystemClock),
+    )
+    .await
+    .context("the support service did not start")?;
     let app = App::compose(
-        vec![identity.service, customers.service],
+        vec![identity.service, customers.service, support.service],
         &settings.http(),
         HttpMetrics::new(),
     );
@@ -239,15 +249,29 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
                 generated_admin: None,
             })
         }
+        ServiceName::Support => {
+            let support = support::build(
+                settings.support(database, false)?,
+                remote_verifier(settings)?,
+                Arc::new(SystemClock),
+            )
+            .await
+            .context("the support service did not start")?;
+            Ok(Built {
+                app: App::compose(vec![support.service], &settings.http(), HttpMetrics::new()),
+                generated_admin: None,
+            })
+        }
     }
 }
 
 /// Brings a schema up to date: the named service's `TIENDA_DATABASE_URL`, or every embedded
 /// database in the data dir.
 pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyhow::Result<()> {
-    let every: [(ServiceName, &str, &Migrations); 2] = [
+    let every: [(ServiceName, &str, &Migrations); 3] = [
         (ServiceName::Identity, "identity", &identity::MIGRATIONS),
         (ServiceName::Customers, "customers", &customers::MIGRATIONS),
+        (ServiceName::Support, "support", &support::MIGRATIONS),
     ];
     let targets: Vec<(&str, DatabaseConfig, &Migrations)> = match service {
         Some(wanted) => {

@@ -45,6 +45,25 @@ pub struct Settings {
     pub login_lockout_secs: u64,
     pub hash_concurrency: Option<usize>,
     pub hash_queue: Option<usize>,
+    pub support_time_zone: String,
+    pub support_hours: String,
+    pub support_holidays: String,
+    pub support_assignment: AssignmentSetting,
+    pub support_reopen_window_secs: u64,
+    pub support_auto_close_secs: u64,
+}
+
+/// How new incidents are assigned (`TIENDA_SUPPORT_ASSIGNMENT`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignmentSetting {
+    /// Nobody is assigned automatically.
+    Off,
+    /// Available agents in turn.
+    #[default]
+    RoundRobin,
+    /// The available agent with the fewest active incidents.
+    LeastOpen,
 }
 
 impl Default for Settings {
@@ -74,6 +93,12 @@ impl Default for Settings {
             login_lockout_secs: 15 * 60,
             hash_concurrency: None,
             hash_queue: None,
+            support_time_zone: "UTC".to_owned(),
+            support_hours: "mon-sun 00:00-24:00".to_owned(),
+            support_holidays: String::new(),
+            support_assignment: AssignmentSetting::RoundRobin,
+            support_reopen_window_secs: 7 * 24 * 3600,
+            support_auto_close_secs: 7 * 24 * 3600,
         }
     }
 }
@@ -215,6 +240,37 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_HASH_QUEUE", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_queue: Option<usize>,
+
+    /// Support desk time zone (IANA name) for SLA business hours [default: UTC]
+    #[arg(long, env = "TIENDA_SUPPORT_TIME_ZONE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_time_zone: Option<String>,
+
+    /// Support desk hours, e.g. `mon-fri 09:00-18:00; sat 10:00-14:00`
+    /// [default: mon-sun 00:00-24:00]
+    #[arg(long, env = "TIENDA_SUPPORT_HOURS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_hours: Option<String>,
+
+    /// Support desk holidays, comma-separated YYYY-MM-DD [default: none]
+    #[arg(long, env = "TIENDA_SUPPORT_HOLIDAYS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_holidays: Option<String>,
+
+    /// Automatic assignment of new incidents [default: round-robin]
+    #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_assignment: Option<AssignmentSetting>,
+
+    /// Seconds after resolution in which a customer reply reopens an incident [default: 604800]
+    #[arg(long, env = "TIENDA_SUPPORT_REOPEN_WINDOW_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_reopen_window_secs: Option<u64>,
+
+    /// Seconds after which a resolved incident closes by itself [default: 604800]
+    #[arg(long, env = "TIENDA_SUPPORT_AUTO_CLOSE_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_auto_close_secs: Option<u64>,
 }
 
 impl Settings {
@@ -246,6 +302,38 @@ impl Settings {
             window: Duration::from_secs(self.login_window_secs),
             lockout: Duration::from_secs(self.login_lockout_secs),
         }
+    }
+
+    /// Support's configuration on a database.
+    pub fn support(
+        &self,
+        database: platform::db::DatabaseConfig,
+        demo_data: bool,
+    ) -> anyhow::Result<support::Config> {
+        let holidays: Vec<&str> = self
+            .support_holidays
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .collect();
+        let calendar = support::domain::calendar::Calendar::parse(
+            &self.support_time_zone,
+            &self.support_hours,
+            &holidays,
+        )
+        .map_err(|error| anyhow::anyhow!("invalid support calendar (TIENDA_SUPPORT_*): {error}"))?;
+        Ok(support::Config {
+            demo_data,
+            calendar,
+            assignment: match self.support_assignment {
+                AssignmentSetting::Off => support::Assignment::Off,
+                AssignmentSetting::RoundRobin => support::Assignment::RoundRobin,
+                AssignmentSetting::LeastOpen => support::Assignment::LeastOpen,
+            },
+            reopen_window: Duration::from_secs(self.support_reopen_window_secs),
+            auto_close_after: Duration::from_secs(self.support_auto_close_secs),
+            ..support::Config::new(database)
+        })
     }
 
     /// Hashing bounds for identity.

@@ -119,5 +119,20 @@ fn it_starts_on_a_fresh_data_dir_answers_and_stops_cleanly_on_sigterm() -> anyho
     );
     assert!(dir.path().join("data/identity.db").exists());
     assert!(dir.path().join("data/customers.db").exists());
+    assert!(dir.path().join("data/support.db").exists());
+    Ok(())
+}
+
+#[test]
+fn a_bad_support_calendar_stops_the_start_with_a_clear_message() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let output = Command::new(BINARY)
+        .env("TIENDA_ADDR", "127.0.0.1:0")
+        .env("TIENDA_DATA_DIR", dir.path().join("data"))
+        .env("TIENDA_SUPPORT_TIME_ZONE", "Mars/Olympus")
+        .current_dir(dir.path())
+        .output()?;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Mars/Olympus"));
     Ok(())
 }

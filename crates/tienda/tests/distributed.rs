@@ -81,6 +81,10 @@ backend_test! {
         let settings = Settings { database_url: Some(other.config.url.clone()), ..Settings::default() };
         let migrated = tienda::migrate(&settings, Some(ServiceName::Customers)).await;
         assert!(migrated.is_ok(), "{migrated:?}");
+        let Some(third) = TestDatabase::new(backend).await else { return };
+        let settings = Settings { database_url: Some(third.config.url.clone()), ..Settings::default() };
+        let migrated = tienda::migrate(&settings, Some(ServiceName::Support)).await;
+        assert!(migrated.is_ok(), "{migrated:?}");
     }
 }
 

@@ -183,6 +183,36 @@ async fn a_registered_customer_reaches_its_own_record_and_staff_see_the_demo_cus
     .await;
     let count = page["items"].as_array().map_or(0, Vec::len);
     assert_eq!(count, 37, "36 demo customers and Marta");
+    // Support has demo incidents for staff, none for the new customer.
+    let queue = body(
+        client
+            .get(api("/support/incidents?limit=100"))
+            .bearer_auth(&staff)
+            .send()
+            .await?,
+    )
+    .await;
+    assert_eq!(queue["items"].as_array().map_or(0, Vec::len), 12);
+    let opened = client
+        .post(api("/support/incidents"))
+        .bearer_auth(&customer)
+        .json(&json!({"subject": "Where is my order?", "description": "Ordered last week.", "category": "order"}))
+        .send()
+        .await?;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let own_queue = body(
+        client
+            .get(api("/support/incidents"))
+            .bearer_auth(&customer)
+            .send()
+            .await?,
+    )
+    .await;
+    assert_eq!(own_queue["items"].as_array().map_or(0, Vec::len), 1);
+    assert_eq!(
+        own_queue["items"][0]["requester_email"],
+        "marta.soler@example.com"
+    );
     // The customer still cannot list everyone.
     let listing = client
         .get(api("/customers"))

@@ -34,6 +34,13 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// Reads a typed body out of JSON already parsed (a handler that needs the raw JSON too, as
+/// for idempotency fingerprints); shape errors are 422 naming the field where serde says it.
+pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|error| ApiError::Validation(vec![data_error_to_field(&error.to_string())]))
+}
+
 fn rejection_to_error(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,

@@ -24,7 +24,7 @@ use tokio::net::TcpListener;
 
 pub use client_address::ClientAddress;
 pub use health::{ReadinessCheck, health_router};
-pub use json::Json;
+pub use json::{Json, from_json_value};
 pub use metrics::HttpMetrics;
 pub use openapi::docs_router;
 pub use query::Query;

@@ -1,0 +1,65 @@
+//! `/agents`.
+
+use axum::extract::{Path, State as AxumState};
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::parse_id;
+use crate::State;
+use crate::agents::{self, AgentChange};
+use crate::views::AgentView;
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(list_agents))
+        .routes(routes!(update_agent))
+}
+
+/// The agents support knows (staff). An agent is known from its first call to support.
+#[utoipa::path(
+    get, path = "/agents", tag = "support", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agents, by name", body = Vec<AgentView>),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_agents(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+) -> Result<Json<Vec<AgentView>>, ApiError> {
+    Ok(Json(
+        agents::list(&state, &caller)
+            .await?
+            .into_iter()
+            .map(AgentView::from)
+            .collect(),
+    ))
+}
+
+/// Change an agent's display name or availability (administrators).
+#[utoipa::path(
+    patch, path = "/agents/{id}", tag = "support", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The agent's user id")),
+    request_body = AgentChange,
+    responses(
+        (status = 200, description = "The agent", body = AgentView),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such agent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_agent(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<AgentChange>,
+) -> Result<Json<AgentView>, ApiError> {
+    Ok(Json(
+        agents::update(&state, &caller, parse_id(&id)?, body)
+            .await?
+            .into(),
+    ))
+}

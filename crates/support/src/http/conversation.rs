@@ -1,0 +1,62 @@
+//! `/incidents/{id}/comments` and `/incidents/{id}/history`.
+
+use axum::extract::{Path, State as AxumState};
+use axum::http::StatusCode;
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::parse_id;
+use crate::State;
+use crate::conversation::{self, NewComment};
+use crate::views::EventView;
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(add_comment))
+        .routes(routes!(history))
+}
+
+/// Reply, or (staff) write an internal note. Staff's first public reply opens a `new` incident;
+/// a customer's reply reopens a `pending` one, or a `resolved` one within the reopen window.
+#[utoipa::path(
+    post, path = "/incidents/{id}/comments", tag = "support", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The incident id")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "Added", body = EventView),
+        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed or merged", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long, or an internal note by a customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn add_comment(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<NewComment>,
+) -> Result<(StatusCode, Json<EventView>), ApiError> {
+    let (_, comment) = conversation::comment(&state, &caller, parse_id(&id)?, body).await?;
+    Ok((StatusCode::CREATED, Json(comment.into())))
+}
+
+/// Everything that happened to an incident, oldest first; customers never see internal notes.
+#[utoipa::path(
+    get, path = "/incidents/{id}/history", tag = "support", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The incident id")),
+    responses(
+        (status = 200, description = "The history", body = Vec<EventView>),
+        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn history(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let events = conversation::history(&state, &caller, parse_id(&id)?).await?;
+    Ok(Json(events.into_iter().map(EventView::from).collect()))
+}

@@ -1,0 +1,370 @@
+//! `/incidents`: opening, the queue, reading, staff changes, status moves, claiming, merging and
+//! satisfaction.
+
+use axum::extract::{OriginalUri, Path, State as AxumState};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::Problem;
+use platform::http::{IfMatch, Json, Query};
+use platform::idempotency::{self, Begin, IdempotencyKey};
+use platform::paging::{Page, PageParams};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::{PREFIX, parse_id};
+use crate::domain::incident::{Category, Priority};
+use crate::domain::status::Status;
+use crate::incidents::{self, IncidentChange, NewIncident, require_staff};
+use crate::store::{self, IncidentFilter, QueueCursor};
+use crate::views::{IncidentView, incident_view};
+use crate::{State, error::Error};
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(create_incident, list_incidents))
+        .routes(routes!(get_incident, update_incident))
+        .routes(routes!(change_status))
+        .routes(routes!(claim_incident))
+        .routes(routes!(merge_incident))
+        .routes(routes!(rate_incident))
+}
+
+async fn respond(
+    state: &State,
+    incident: &store::Incident,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let view = incident_view(state, state.database.pool(), incident)
+        .await
+        .map_err(Error::from)?;
+    Ok((status, [platform::http::etag(view.version)], Json(view)).into_response())
+}
+
+fn json_response(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// Open an incident: a customer for itself, staff on behalf of a customer. Send an
+/// `Idempotency-Key` to make retries safe: the same key and body answer the first response.
+#[utoipa::path(
+    post, path = "/incidents", tag = "support", security(("bearer" = [])),
+    request_body = NewIncident,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (24 hours)")),
+    responses(
+        (status = 201, description = "Opened (and assigned, when automatic assignment is on)", body = IncidentView),
+        (status = 409, description = "A request with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or this key was used for another request", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn create_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    OriginalUri(uri): OriginalUri,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let input: NewIncident = platform::http::from_json_value(body.clone())?;
+    let Some(key) = key else {
+        let (view, _) = incidents::create(&state, &caller, input, None).await?;
+        return Ok(created(view));
+    };
+    let hash = idempotency::request_hash("POST", uri.path(), body.to_string().as_bytes());
+    match idempotency::begin(&state.database, &caller.user_id.to_string(), &key, &hash).await? {
+        Begin::Replay { status, body } => Ok(json_response(status, body)),
+        Begin::Fresh(claim) => {
+            match incidents::create(&state, &caller, input, Some(&claim)).await {
+                Ok((view, _)) => Ok(created(view)),
+                Err(error) => {
+                    claim.abandon(&state.database).await;
+                    Err(error.into())
+                }
+            }
+        }
+    }
+}
+
+fn created(view: IncidentView) -> Response {
+    let location = format!("{PREFIX}/incidents/{}", view.id);
+    let mut response = (
+        StatusCode::CREATED,
+        [platform::http::etag(view.version)],
+        Json(view),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// The queue's filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Only in this status.
+    pub status: Option<Status>,
+    /// Only with this priority.
+    pub priority: Option<Priority>,
+    /// Only assigned to this agent.
+    pub assignee: Option<Uuid>,
+    /// Only in this category.
+    pub category: Option<Category>,
+    /// Only for this customer record.
+    pub customer: Option<Uuid>,
+    /// `breached`: an SLA target passed unmet; `due_soon`: a target falls due within an hour.
+    pub sla: Option<SlaFilter>,
+    /// How many, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// SLA filters of the queue.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaFilter {
+    /// A target passed unmet.
+    Breached,
+    /// A target falls due within the hour.
+    DueSoon,
+}
+
+/// The queue: customers see their own incidents; staff all, filtered. Soonest SLA due first
+/// (incidents with no running clock last).
+#[utoipa::path(
+    get, path = "/incidents", tag = "support", security(("bearer" = [])),
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "A page of incidents", body = Page<IncidentView>),
+        (status = 422, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_incidents(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Query(query): Query<QueueQuery>,
+) -> Result<Json<Page<IncidentView>>, ApiError> {
+    incidents::note_agent(&state, &caller).await?;
+    let paging = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let limit = paging.limit()?;
+    let bad_cursor = || ApiError::invalid("cursor", "invalid", "this cursor was not issued here");
+    let after = paging
+        .cursor()?
+        .map(|cursor| {
+            let (due, id) = cursor.split_once('|').ok_or_else(bad_cursor)?;
+            Ok::<_, ApiError>(QueueCursor {
+                due: due.to_owned(),
+                id: Uuid::parse_str(id).map_err(|_| bad_cursor())?,
+            })
+        })
+        .transpose()?;
+    let now = state.clock.now();
+    let filter = IncidentFilter {
+        requester_user_id: (!caller.role.is_staff()).then_some(caller.user_id),
+        status: query.status,
+        priority: query.priority,
+        assignee_id: query.assignee,
+        category: query.category,
+        customer_id: query.customer,
+        breached: matches!(query.sla, Some(SlaFilter::Breached)),
+        due_before: matches!(query.sla, Some(SlaFilter::DueSoon))
+            .then(|| now + time::Duration::hours(1)),
+    };
+    let rows = store::list_incidents(state.database.pool(), &filter, after.as_ref(), limit + 1)
+        .await
+        .map_err(Error::from)?;
+    let has_more = rows.len() > limit as usize;
+    let mut items = Vec::new();
+    let mut last = None;
+    for (incident, cursor) in rows.into_iter().take(limit as usize) {
+        items.push(
+            incident_view(&state, state.database.pool(), &incident)
+                .await
+                .map_err(Error::from)?,
+        );
+        last = Some(cursor);
+    }
+    let next_cursor = last
+        .filter(|_| has_more)
+        .map(|c| URL_SAFE_NO_PAD.encode(format!("{}|{}", c.due, c.id)));
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// One incident, with its SLA clocks now.
+#[utoipa::path(
+    get, path = "/incidents/{id}", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident id")),
+    responses(
+        (status = 200, description = "The incident; ETag is its version", body = IncidentView),
+        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let incident = incidents::get(&state, &caller, parse_id(&id)?).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}
+
+/// Change priority, category or assignee (staff). Send `If-Match` to be told (412) when the
+/// incident changed since you read it.
+#[utoipa::path(
+    patch, path = "/incidents/{id}", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident id")),
+    request_body = IncidentChange,
+    responses(
+        (status = 200, description = "The changed incident", body = IncidentView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed or merged", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown agent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn update_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    if_match: IfMatch,
+    Json(body): Json<IncidentChange>,
+) -> Result<Response, ApiError> {
+    let incident = incidents::update(&state, &caller, parse_id(&id)?, &if_match, body).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}
+
+/// A status move.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// The new status.
+    pub to: Status,
+    /// Why, up to 1,000 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Move an incident to another status, as the transition table allows the caller (docs/support.md).
+#[utoipa::path(
+    post, path = "/incidents/{id}/status", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "Moved", body = IncidentView),
+        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a move the caller may make from here", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn change_status(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<StatusChange>,
+) -> Result<Response, ApiError> {
+    let incident =
+        incidents::change_status(&state, &caller, parse_id(&id)?, body.to, body.reason).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}
+
+/// Take an incident (agents).
+#[utoipa::path(
+    post, path = "/incidents/{id}/claim", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident id")),
+    responses(
+        (status = 200, description = "Assigned to the caller", body = IncidentView),
+        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn claim_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let incident = incidents::claim(&state, &caller, parse_id(&id)?).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}
+
+/// A merge.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The incident that carries on.
+    pub into: Uuid,
+}
+
+/// Merge an incident into another of the same customer (staff): the conversation is copied
+/// into the target; this one becomes `merged` and points to it.
+#[utoipa::path(
+    post, path = "/incidents/{id}/merge", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident to merge")),
+    request_body = MergeRequest,
+    responses(
+        (status = 200, description = "The merged incident", body = IncidentView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed, merged, or another customer's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown target, or itself", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn merge_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<MergeRequest>,
+) -> Result<Response, ApiError> {
+    require_staff(&caller)?;
+    let incident = incidents::merge(&state, &caller, parse_id(&id)?, body.into).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}
+
+/// A satisfaction rating.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    /// 1 (bad) to 5 (excellent).
+    pub rating: i64,
+    /// Up to 2,000 characters.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Rate a resolved incident (its customer, once).
+#[utoipa::path(
+    post, path = "/incidents/{id}/satisfaction", tag = "support", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The incident id")),
+    request_body = Rating,
+    responses(
+        (status = 200, description = "Rated", body = IncidentView),
+        (status = 403, description = "Not the incident's customer", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not resolved yet, or rated already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rating outside 1 to 5", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn rate_incident(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<Rating>,
+) -> Result<Response, ApiError> {
+    let incident =
+        incidents::rate(&state, &caller, parse_id(&id)?, body.rating, body.comment).await?;
+    respond(&state, &incident, StatusCode::OK).await
+}

@@ -1,0 +1,29 @@
+//! Support's HTTP edge: one file per resource, composed under `/api/support`.
+
+mod agents;
+mod conversation;
+mod incidents;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::State;
+
+/// Where the routes live.
+pub const PREFIX: &str = "/api/support";
+
+/// Every route, with the OpenAPI document.
+pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let routes = OpenApiRouter::new()
+        .merge(incidents::router())
+        .merge(conversation::router())
+        .merge(agents::router());
+    OpenApiRouter::new()
+        .nest(PREFIX, routes)
+        .with_state(state)
+        .split_for_parts()
+}
+
+/// A path id: anything that is not a UUID names nothing.
+pub(crate) fn parse_id(text: &str) -> Result<uuid::Uuid, platform::ApiError> {
+    uuid::Uuid::parse_str(text).map_err(|_| platform::ApiError::NotFound)
+}

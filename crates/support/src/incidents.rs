@@ -1,0 +1,645 @@
+//! Incidents: who sees which, opening them (with automatic assignment), the queue, staff
+//! changes, status moves, claiming, merging and satisfaction.
+//!
+//! Visibility: staff see every incident; a customer only those it requested. Any other is
+//! "not found", never "forbidden".
+
+use contracts::Email;
+use contracts::auth::Role;
+use platform::FieldError;
+use platform::auth::Caller;
+use platform::http::IfMatch;
+use platform::idempotency::Claim;
+use platform::text::clean_text;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sqlx::Any;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::State;
+use crate::config::Assignment;
+use crate::domain::incident::{Category, Priority, Related};
+use crate::domain::status::{Mover, Status, may_move};
+use crate::error::Error;
+use crate::store::{self, Event, Incident};
+use crate::views::{self, IncidentView, cache_sla};
+
+/// Longest subject.
+const MAX_SUBJECT: usize = 200;
+/// Longest description or comment.
+pub const MAX_TEXT: usize = 10_000;
+
+/// A new incident.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncident {
+    /// One line, 1 to 200 characters.
+    pub subject: String,
+    /// What happened, 1 to 10,000 characters.
+    pub description: String,
+    /// What it is about.
+    pub category: Category,
+    /// What it relates to (a product, order or contracted service).
+    #[serde(default)]
+    pub related: Option<Related>,
+    /// Staff only: the priority (default `normal`).
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// Staff only: the customer it is opened for.
+    #[serde(default)]
+    pub customer: Option<OnBehalfOf>,
+}
+
+/// The customer staff open an incident for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnBehalfOf {
+    /// The customer's account, if it has one (it will then see the incident).
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    /// The customer record, if known.
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    /// The customer's name.
+    pub name: String,
+    /// The customer's email.
+    pub email: String,
+}
+
+/// A staff change to an incident: absent fields stay; `assignee_id: null` unassigns.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentChange {
+    /// The priority.
+    pub priority: Option<Priority>,
+    /// The category.
+    pub category: Option<Category>,
+    /// The agent to work it, or `null`.
+    #[serde(default, deserialize_with = "platform::text::nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee_id: Option<Option<Uuid>>,
+}
+
+fn is_staff(caller: &Caller) -> bool {
+    caller.role.is_staff()
+}
+
+/// 403 unless staff.
+pub fn require_staff(caller: &Caller) -> Result<(), Error> {
+    if is_staff(caller) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Who moves an incident when this caller acts.
+pub fn mover(caller: &Caller) -> Mover {
+    if is_staff(caller) {
+        Mover::Staff
+    } else {
+        Mover::Customer
+    }
+}
+
+/// An event by `caller` (or by Tienda itself).
+pub fn event(
+    incident_id: Uuid,
+    caller: Option<&Caller>,
+    kind: &str,
+    data: Value,
+    at: OffsetDateTime,
+) -> Event {
+    Event {
+        id: Uuid::now_v7(),
+        incident_id,
+        kind: kind.to_owned(),
+        author_id: caller.map(|c| c.user_id),
+        author_role: Some(caller.map_or("system", |c| c.role.as_str()).to_owned()),
+        body: None,
+        internal: false,
+        data,
+        at,
+    }
+}
+
+/// Agents become known to support on their first call (until identity's events tell it).
+pub async fn note_agent(state: &State, caller: &Caller) -> Result<(), Error> {
+    if caller.role == Role::Agent {
+        store::ensure_agent(
+            state.database.pool(),
+            caller.user_id,
+            &caller.name,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// An incident the caller may see.
+pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Incident, Error> {
+    store::find_incident(state.database.pool(), id)
+        .await?
+        .filter(|incident| is_staff(caller) || incident.requester_user_id == Some(caller.user_id))
+        .ok_or(Error::NotFound)
+}
+
+fn requester(
+    caller: &Caller,
+    on_behalf: Option<OnBehalfOf>,
+    errors: &mut Vec<FieldError>,
+) -> (Option<Uuid>, Option<Uuid>, String, String) {
+    match on_behalf {
+        None => (
+            Some(caller.user_id),
+            None,
+            caller.name.clone(),
+            caller.email.clone(),
+        ),
+        Some(customer) => {
+            let name = clean_text("customer.name", &customer.name, 1, 100)
+                .map_err(|e| errors.push(e))
+                .unwrap_or_default();
+            let email = Email::parse(&customer.email)
+                .map(|email| email.to_string())
+                .map_err(|e| {
+                    errors.push(FieldError::new("customer.email", "invalid", e.to_string()))
+                })
+                .unwrap_or_default();
+            (customer.user_id, customer.customer_id, name, email)
+        }
+    }
+}
+
+async fn pick_agent(
+    state: &State,
+    transaction: &mut sqlx::Transaction<'static, Any>,
+) -> Result<Option<Uuid>, Error> {
+    match state.assignment {
+        Assignment::Off => Ok(None),
+        Assignment::RoundRobin => Ok(store::next_round_robin(&mut **transaction).await?),
+        Assignment::LeastOpen => {
+            let counts = store::open_counts(&mut **transaction).await?;
+            let agents = store::list_agents(&mut **transaction).await?;
+            Ok(counts
+                .into_iter()
+                .filter_map(|(id, count)| {
+                    agents
+                        .iter()
+                        .find(|a| a.user_id == id)
+                        .map(|a| (count, a.assigned_turn, id))
+                })
+                .min()
+                .map(|(_, _, id)| id))
+        }
+    }
+}
+
+/// Opens an incident; with a claim, records the answer in the same transaction (idempotency).
+/// Returns the incident as the API shows it, and its JSON.
+pub async fn create(
+    state: &State,
+    caller: &Caller,
+    input: NewIncident,
+    claim: Option<&Claim>,
+) -> Result<(IncidentView, String), Error> {
+    note_agent(state, caller).await?;
+    let mut errors = Vec::new();
+    let subject = clean_text("subject", &input.subject, 1, MAX_SUBJECT)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let description = clean_text("description", &input.description, 1, MAX_TEXT)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if !is_staff(caller) {
+        for (field, given) in [
+            ("priority", input.priority.is_some()),
+            ("customer", input.customer.is_some()),
+        ] {
+            if given {
+                errors.push(FieldError::new(field, "not_allowed", "only staff set this"));
+            }
+        }
+    }
+    let (requester_user_id, customer_id, requester_name, requester_email) =
+        requester(caller, input.customer, &mut errors);
+    let (Some(subject), Some(description), true) = (subject, description, errors.is_empty()) else {
+        return Err(Error::Invalid(errors));
+    };
+    let now = state.clock.now();
+    let mut transaction = state.database.begin().await?;
+    store::lock_agents(&mut transaction, state.database.backend()).await?;
+    let assignee_id = pick_agent(state, &mut transaction).await?;
+    if let Some(agent) = assignee_id {
+        store::touch_assigned(&mut *transaction, agent).await?;
+    }
+    let mut incident = Incident {
+        id: Uuid::now_v7(),
+        subject,
+        description,
+        category: input.category,
+        priority: input.priority.unwrap_or(Priority::Normal),
+        status: Status::New,
+        requester_user_id,
+        customer_id,
+        requester_name,
+        requester_email,
+        related: input.related,
+        assignee_id,
+        merged_into: None,
+        first_response_at: None,
+        resolved_at: None,
+        next_due_at: None,
+        breached: false,
+        rating: None,
+        rating_comment: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let opened = crate::domain::sla::Timeline {
+        statuses: vec![(views::to_jiff(now), Status::New)],
+        first_response_at: None,
+    };
+    let sla = views::sla(state, &incident, &opened, now);
+    cache_sla(&mut incident, &sla);
+    store::insert_incident(&mut *transaction, &incident).await?;
+    let created = json!({"status": "new", "priority": incident.priority.as_str(), "category": incident.category.as_str()});
+    store::insert_event(
+        &mut *transaction,
+        &event(incident.id, Some(caller), "created", created, now),
+    )
+    .await?;
+    if let Some(agent) = assignee_id {
+        store::insert_event(
+            &mut *transaction,
+            &event(
+                incident.id,
+                None,
+                "assignment",
+                json!({"from": null, "to": agent, "how": "automatic"}),
+                now,
+            ),
+        )
+        .await?;
+    }
+    let view = views::incident_view(state, &mut *transaction, &incident).await?;
+    let body = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
+    if let Some(claim) = claim {
+        claim.complete(&mut *transaction, 201, &body).await?;
+    }
+    transaction.commit().await?;
+    Ok((view, body))
+}
+
+/// Writes `next` over `current` with `events`, refreshing the SLA cache from the new history;
+/// a breach found now is recorded, once.
+pub async fn save(
+    state: &State,
+    current: &Incident,
+    mut next: Incident,
+    events: Vec<Event>,
+) -> Result<Incident, Error> {
+    let now = state.clock.now();
+    let mut transaction = state.database.begin().await?;
+    for event in &events {
+        store::insert_event(&mut *transaction, event).await?;
+    }
+    let timeline = views::timeline(&mut *transaction, &next).await?;
+    let sla = views::sla(state, &next, &timeline, now);
+    cache_sla(&mut next, &sla);
+    if next.breached && !current.breached {
+        let clocks: Vec<&str> = [
+            ("first_response", sla.first_response.breached),
+            ("resolution", sla.resolution.breached),
+        ]
+        .into_iter()
+        .filter_map(|(name, breached)| breached.then_some(name))
+        .collect();
+        tracing::warn!(incident = %next.id, ?clocks, "SLA breached");
+        store::insert_event(
+            &mut *transaction,
+            &event(
+                next.id,
+                None,
+                "sla_breached",
+                json!({"clocks": clocks}),
+                now,
+            ),
+        )
+        .await?;
+    }
+    next.version = current.version;
+    let saved = store::update_incident(&mut transaction, &next, now).await?;
+    transaction.commit().await?;
+    Ok(saved)
+}
+
+fn writable(incident: &Incident) -> Result<(), Error> {
+    if incident.status.is_read_only() {
+        Err(Error::Conflict(format!(
+            "The incident is {} and can no longer change.",
+            incident.status.as_str()
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Staff change priority, category or assignee.
+pub async fn update(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    if_match: &IfMatch,
+    change: IncidentChange,
+) -> Result<Incident, Error> {
+    require_staff(caller)?;
+    note_agent(state, caller).await?;
+    let current = get(state, caller, id).await?;
+    if_match.check(current.version).map_err(|_| Error::Stale)?;
+    writable(&current)?;
+    let now = state.clock.now();
+    let mut next = current.clone();
+    let mut events = Vec::new();
+    if let Some(priority) = change.priority.filter(|p| *p != current.priority) {
+        next.priority = priority;
+        events.push(event(
+            id,
+            Some(caller),
+            "priority",
+            json!({"from": current.priority.as_str(), "to": priority.as_str()}),
+            now,
+        ));
+    }
+    if let Some(category) = change.category.filter(|c| *c != current.category) {
+        next.category = category;
+        events.push(event(
+            id,
+            Some(caller),
+            "category",
+            json!({"from": current.category.as_str(), "to": category.as_str()}),
+            now,
+        ));
+    }
+    if let Some(assignee) = change.assignee_id.filter(|a| *a != current.assignee_id) {
+        if let Some(agent) = assignee
+            && store::find_agent(state.database.pool(), agent)
+                .await?
+                .is_none()
+        {
+            return Err(Error::invalid("assignee_id", "unknown", "no such agent"));
+        }
+        next.assignee_id = assignee;
+        events.push(event(
+            id,
+            Some(caller),
+            "assignment",
+            json!({"from": current.assignee_id, "to": assignee, "how": "manual"}),
+            now,
+        ));
+    }
+    if events.is_empty() {
+        return Ok(current);
+    }
+    save(state, &current, next, events).await
+}
+
+/// Moves an incident, if the table allows it for this caller.
+pub async fn change_status(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    to: Status,
+    reason: Option<String>,
+) -> Result<Incident, Error> {
+    note_agent(state, caller).await?;
+    let current = get(state, caller, id).await?;
+    writable(&current)?;
+    let reason = reason
+        .map(|text| clean_text("reason", &text, 1, 1000).map_err(|e| Error::Invalid(vec![e])))
+        .transpose()?;
+    move_to(state, Some(caller), mover(caller), &current, to, reason).await
+}
+
+/// Moves `current` to `to` as `mover`, or 409.
+pub async fn move_to(
+    state: &State,
+    caller: Option<&Caller>,
+    mover: Mover,
+    current: &Incident,
+    to: Status,
+    reason: Option<String>,
+) -> Result<Incident, Error> {
+    if !may_move(current.status, to, mover) {
+        return Err(Error::Conflict(format!(
+            "An incident cannot go from {} to {} this way.",
+            current.status.as_str(),
+            to.as_str()
+        )));
+    }
+    let now = state.clock.now();
+    let mut next = current.clone();
+    next.status = to;
+    if to == Status::Resolved {
+        next.resolved_at = Some(now);
+    }
+    let data = json!({"from": current.status.as_str(), "to": to.as_str(), "reason": reason});
+    save(
+        state,
+        current,
+        next,
+        vec![event(current.id, caller, "status", data, now)],
+    )
+    .await
+}
+
+/// An agent takes an incident.
+pub async fn claim(state: &State, caller: &Caller, id: Uuid) -> Result<Incident, Error> {
+    if caller.role != Role::Agent {
+        return Err(Error::Forbidden);
+    }
+    let change = IncidentChange {
+        assignee_id: Some(Some(caller.user_id)),
+        ..IncidentChange::default()
+    };
+    update(state, caller, id, &IfMatch::Absent, change).await
+}
+
+/// Folds incident `id` into `into` (staff): its conversation is copied into the target, and it
+/// stays behind, merged, pointing to the target. Both must be the same customer's.
+pub async fn merge(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    into: Uuid,
+) -> Result<Incident, Error> {
+    require_staff(caller)?;
+    note_agent(state, caller).await?;
+    let source = get(state, caller, id).await?;
+    let target = get(state, caller, into)
+        .await
+        .map_err(|_| Error::invalid("into", "unknown", "no such incident"))?;
+    if source.id == target.id {
+        return Err(Error::invalid(
+            "into",
+            "invalid",
+            "an incident cannot be merged into itself",
+        ));
+    }
+    writable(&source)?;
+    writable(&target)?;
+    let same_customer = match (source.requester_user_id, target.requester_user_id) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => source.requester_email == target.requester_email,
+        _ => false,
+    };
+    if !same_customer {
+        return Err(Error::Conflict(
+            "Only incidents of the same customer can be merged.".into(),
+        ));
+    }
+    let now = state.clock.now();
+    let comments: Vec<Event> = store::list_events(state.database.pool(), source.id, true)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == "comment")
+        .collect();
+    let mut transaction = state.database.begin().await?;
+    for comment in &comments {
+        let copy = Event {
+            id: Uuid::now_v7(),
+            incident_id: target.id,
+            data: json!({"merged_from": source.id}),
+            ..comment.clone()
+        };
+        store::insert_event(&mut *transaction, &copy).await?;
+    }
+    let arrived = json!({"merged_from": source.id, "comments": comments.len()});
+    store::insert_event(
+        &mut *transaction,
+        &event(target.id, Some(caller), "merged_from", arrived, now),
+    )
+    .await?;
+    let moved = json!({"from": source.status.as_str(), "to": "merged", "into": target.id});
+    store::insert_event(
+        &mut *transaction,
+        &event(source.id, Some(caller), "status", moved, now),
+    )
+    .await?;
+    let mut next = Incident {
+        status: Status::Merged,
+        merged_into: Some(target.id),
+        ..source.clone()
+    };
+    let timeline = views::timeline(&mut *transaction, &next).await?;
+    let sla = views::sla(state, &next, &timeline, now);
+    cache_sla(&mut next, &sla);
+    let saved = store::update_incident(&mut transaction, &next, now).await?;
+    transaction.commit().await?;
+    Ok(saved)
+}
+
+/// The customer rates a resolved incident, once.
+pub async fn rate(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    rating: i64,
+    comment: Option<String>,
+) -> Result<Incident, Error> {
+    let current = get(state, caller, id).await?;
+    if current.requester_user_id != Some(caller.user_id) {
+        return Err(Error::Forbidden);
+    }
+    if !(1..=5).contains(&rating) {
+        return Err(Error::invalid(
+            "rating",
+            "out_of_range",
+            "a rating is 1 to 5",
+        ));
+    }
+    let comment = comment
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| clean_text("comment", &text, 1, 2000).map_err(|e| Error::Invalid(vec![e])))
+        .transpose()?;
+    if !matches!(current.status, Status::Resolved | Status::Closed) {
+        return Err(Error::Conflict(
+            "An incident can be rated once it is resolved.".into(),
+        ));
+    }
+    if current.rating.is_some() {
+        return Err(Error::Conflict(
+            "This incident has been rated already.".into(),
+        ));
+    }
+    let now = state.clock.now();
+    let next = Incident {
+        rating: Some(rating),
+        rating_comment: comment.clone(),
+        ..current.clone()
+    };
+    let data = json!({"rating": rating, "comment": comment});
+    save(
+        state,
+        &current,
+        next,
+        vec![event(id, Some(caller), "satisfaction", data, now)],
+    )
+    .await
+}
+
+/// Closes every incident resolved longer ago than the configured time. Returns how many.
+pub async fn close_resolved(state: &State) -> Result<usize, Error> {
+    let cutoff = state.clock.now() - state.auto_close_after;
+    let ids = store::resolved_before(state.database.pool(), cutoff).await?;
+    let mut closed = 0;
+    for id in ids {
+        if let Some(incident) = store::find_incident(state.database.pool(), id).await? {
+            match move_to(
+                state,
+                None,
+                Mover::System,
+                &incident,
+                Status::Closed,
+                Some("closed automatically".into()),
+            )
+            .await
+            {
+                Ok(_) => closed += 1,
+                Err(Error::Conflict(_)) => {} // changed meanwhile (reopened): leave it
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    Ok(closed)
+}
+
+/// Recomputes the SLA cache of every active incident, recording each new breach once.
+/// Returns how many incidents newly breached.
+pub async fn sweep_sla(state: &State) -> Result<usize, Error> {
+    let mut breaches = 0;
+    for id in store::active_incident_ids(state.database.pool()).await? {
+        let Some(current) = store::find_incident(state.database.pool(), id).await? else {
+            continue;
+        };
+        let timeline = views::timeline(state.database.pool(), &current).await?;
+        let mut next = current.clone();
+        cache_sla(
+            &mut next,
+            &views::sla(state, &current, &timeline, state.clock.now()),
+        );
+        if next.next_due_at == current.next_due_at && next.breached == current.breached {
+            continue;
+        }
+        match save(state, &current, next, Vec::new()).await {
+            Ok(saved) => breaches += usize::from(saved.breached && !current.breached),
+            Err(Error::Conflict(_)) => {} // changed meanwhile; that change refreshed it
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(breaches)
+}

@@ -1,0 +1,44 @@
+//! All of support's SQL, one file per table group. The same statements run on SQLite and
+//! PostgreSQL.
+
+mod agents;
+mod events;
+mod incidents;
+
+pub use agents::{
+    Agent, ensure_agent, find_agent, list_agents, lock_agents, next_round_robin, open_counts,
+    touch_assigned, update_agent,
+};
+pub use events::{Event, insert_event, list_events};
+pub use incidents::{
+    Incident, IncidentFilter, QueueCursor, active_incident_ids, find_incident, insert_incident,
+    list_incidents, resolved_before, update_incident,
+};
+
+use uuid::Uuid;
+
+/// What may go wrong that a caller acts on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row changed since it was read.
+    #[error("stale version")]
+    Stale,
+    /// A database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A stored value that does not parse.
+    #[error(transparent)]
+    Corrupt(#[from] anyhow::Error),
+}
+
+pub(crate) fn uuid(text: &str) -> anyhow::Result<Uuid> {
+    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
+}
+
+pub(crate) fn optional_uuid(text: Option<String>) -> anyhow::Result<Option<Uuid>> {
+    text.as_deref().map(uuid).transpose()
+}
+
+pub(crate) fn optional_time(text: Option<String>) -> anyhow::Result<Option<time::OffsetDateTime>> {
+    text.as_deref().map(platform::time::from_db).transpose()
+}
