@@ -9,7 +9,8 @@ use crate::State;
 use crate::conversation::{NewComment, comment};
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
-use crate::incidents::{NewIncident, OnBehalfOf, change_status, create, merge};
+use crate::incidents::{NewIncident, OnBehalfOf, change_status, create};
+use crate::merging::merge;
 use crate::store;
 
 fn caller(role: Role, name: &str, email: &str) -> Caller {

@@ -14,7 +14,10 @@ pub mod domain;
 pub mod error;
 mod http;
 pub mod incidents;
+pub mod merging;
+pub mod satisfaction;
 pub mod store;
+pub mod timers;
 pub mod views;
 
 use std::sync::Arc;
@@ -139,10 +142,10 @@ pub async fn build(
 
 /// One round of the timers: breaches recorded, resolved incidents closed, old keys pruned.
 pub async fn run_timers(state: &State) {
-    if let Err(error) = incidents::sweep_sla(state).await {
+    if let Err(error) = timers::sweep_sla(state).await {
         tracing::warn!(%error, "SLA sweep failed");
     }
-    if let Err(error) = incidents::close_resolved(state).await {
+    if let Err(error) = timers::close_resolved(state).await {
         tracing::warn!(%error, "closing resolved incidents failed");
     }
     if let Err(error) = platform::idempotency::prune(&state.database).await {

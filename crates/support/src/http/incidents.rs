@@ -331,7 +331,7 @@ async fn merge_incident(
     Json(body): Json<MergeRequest>,
 ) -> Result<Response, ApiError> {
     require_staff(&caller)?;
-    let incident = incidents::merge(&state, &caller, parse_id(&id)?, body.into).await?;
+    let incident = crate::merging::merge(&state, &caller, parse_id(&id)?, body.into).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -365,6 +365,7 @@ async fn rate_incident(
     Json(body): Json<Rating>,
 ) -> Result<Response, ApiError> {
     let incident =
-        incidents::rate(&state, &caller, parse_id(&id)?, body.rating, body.comment).await?;
+        crate::satisfaction::rate(&state, &caller, parse_id(&id)?, body.rating, body.comment)
+            .await?;
     respond(&state, &incident, StatusCode::OK).await
 }
