@@ -48,6 +48,7 @@ pub struct Settings {
     pub support_time_zone: String,
     pub support_hours: String,
     pub support_holidays: String,
+    pub support_sla: String,
     pub support_assignment: AssignmentSetting,
     pub support_reopen_window_secs: u64,
     pub support_auto_close_secs: u64,
@@ -96,6 +97,7 @@ impl Default for Settings {
             support_time_zone: "UTC".to_owned(),
             support_hours: "mon-sun 00:00-24:00".to_owned(),
             support_holidays: String::new(),
+            support_sla: String::new(),
             support_assignment: AssignmentSetting::RoundRobin,
             support_reopen_window_secs: 7 * 24 * 3600,
             support_auto_close_secs: 7 * 24 * 3600,
@@ -257,6 +259,12 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_holidays: Option<String>,
 
+    /// SLA targets in business hours, e.g. `urgent 1h 4h; high 4h 16h` (priority, first
+    /// response, resolution); priorities not named keep their defaults (docs/support.md)
+    #[arg(long, env = "TIENDA_SUPPORT_SLA", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_sla: Option<String>,
+
     /// Automatic assignment of new incidents [default: round-robin]
     #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -322,9 +330,12 @@ impl Settings {
             &holidays,
         )
         .map_err(|error| anyhow::anyhow!("invalid support calendar (TIENDA_SUPPORT_*): {error}"))?;
+        let policies = support::domain::sla::Policies::parse(&self.support_sla)
+            .map_err(|error| anyhow::anyhow!("invalid TIENDA_SUPPORT_SLA: {error}"))?;
         Ok(support::Config {
             demo_data,
             calendar,
+            policies,
             assignment: match self.support_assignment {
                 AssignmentSetting::Off => support::Assignment::Off,
                 AssignmentSetting::RoundRobin => support::Assignment::RoundRobin,

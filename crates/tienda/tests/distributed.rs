@@ -133,6 +133,27 @@ backend_test! {
         assert_eq!(own.status(), StatusCode::OK);
         let forged = client.get(format!("http://{customers_address}/api/customers/me")).bearer_auth(format!("{token}x")).send().await;
         assert_eq!(forged.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+        // Support in its own process too: the same token opens an incident there.
+        let Some(support_db) = TestDatabase::new(backend).await else { return };
+        let support_settings = Settings {
+            database_url: Some(support_db.config.url.clone()),
+            identity_url: Some(format!("http://{identity_address}")),
+            support_time_zone: "Europe/Madrid".to_owned(),
+            support_hours: "mon-fri 09:00-18:00".to_owned(),
+            support_sla: "normal 4h 16h".to_owned(),
+            ..Settings::default()
+        };
+        let support = match tienda::build_single(&support_settings, ServiceName::Support).await {
+            Ok(built) => built,
+            Err(error) => panic!("support did not start: {error:#}"),
+        };
+        let support_address = spawn_router(support.app.router()).await;
+        let opened = client.post(format!("http://{support_address}/api/support/incidents")).bearer_auth(&token)
+            .json(&json!({"subject": "Router", "description": "No light", "category": "service"}))
+            .send().await;
+        let opened: serde_json::Value = match opened { Ok(r) => { assert_eq!(r.status(), StatusCode::CREATED); r.json().await.unwrap_or_default() }, Err(e) => panic!("{e}") };
+        assert_eq!(opened["sla"]["first_response"]["target_secs"], 4 * 3600);
+        assert_eq!(opened["requester_email"], "dist@example.com");
         let no_identity = Settings { identity_url: None, ..customers_settings };
         let error = tienda::build_single(&no_identity, ServiceName::Customers).await.err().map(|e| format!("{e:#}"));
         assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_IDENTITY_URL")), "{error:?}");

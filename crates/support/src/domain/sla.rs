@@ -59,7 +59,58 @@ impl Default for Policies {
     }
 }
 
+/// Why a policy description is refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidPolicies(String);
+
+fn parse_hours(text: &str) -> Result<i64, InvalidPolicies> {
+    let hours = text
+        .trim()
+        .strip_suffix('h')
+        .and_then(|number| number.parse::<i64>().ok())
+        .filter(|hours| (1..=8760).contains(hours))
+        .ok_or_else(|| InvalidPolicies(format!("`{text}` is not a number of hours such as 8h")))?;
+    Ok(hours * HOUR)
+}
+
 impl Policies {
+    /// Parses `urgent 1h 4h; high 4h 16h; normal 8h 40h; low 24h 72h` (priority, first-response
+    /// target, resolution target, in business hours). Priorities not named keep their defaults.
+    pub fn parse(text: &str) -> Result<Self, InvalidPolicies> {
+        let mut policies = Policies::default();
+        for rule in text
+            .split(';')
+            .map(str::trim)
+            .filter(|rule| !rule.is_empty())
+        {
+            let parts: Vec<&str> = rule.split_whitespace().collect();
+            let [priority, first, resolution] = parts.as_slice() else {
+                return Err(InvalidPolicies(format!(
+                    "`{rule}` is not `PRIORITY FIRSTh RESOLUTIONh`"
+                )));
+            };
+            let targets = Targets {
+                first_response_secs: parse_hours(first)?,
+                resolution_secs: parse_hours(resolution)?,
+            };
+            if targets.first_response_secs > targets.resolution_secs {
+                return Err(InvalidPolicies(format!(
+                    "`{rule}`: the first response cannot be due after the resolution"
+                )));
+            }
+            let slot = match *priority {
+                "low" => &mut policies.low,
+                "normal" => &mut policies.normal,
+                "high" => &mut policies.high,
+                "urgent" => &mut policies.urgent,
+                other => return Err(InvalidPolicies(format!("unknown priority `{other}`"))),
+            };
+            *slot = targets;
+        }
+        Ok(policies)
+    }
+
     /// The targets for a priority.
     pub fn for_priority(&self, priority: Priority) -> Targets {
         match priority {
@@ -353,6 +404,32 @@ mod tests {
         let sla = clocks(&madrid(), TARGETS, &reopened, at("2026-11-24T10:00:00Z"));
         assert_eq!(sla.resolution.met, None);
         assert_eq!(sla.resolution.elapsed_secs, 5 * HOUR);
+    }
+
+    #[test]
+    fn policies_are_parsed_and_checked() {
+        let policies =
+            Policies::parse("urgent 2h 6h; low 48h 120h").unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            policies.urgent,
+            Targets {
+                first_response_secs: 2 * HOUR,
+                resolution_secs: 6 * HOUR
+            }
+        );
+        assert_eq!(policies.low.resolution_secs, 120 * HOUR);
+        assert_eq!(policies.normal, Policies::default().normal);
+        for bad in [
+            "urgent 2h",
+            "urgent two 4h",
+            "urgent 0h 4h",
+            "urgent 8h 4h",
+            "critical 1h 2h",
+            "urgent 2 6",
+        ] {
+            assert!(Policies::parse(bad).is_err(), "{bad} was accepted");
+        }
+        assert_eq!(Policies::parse("").ok(), Some(Policies::default()));
     }
 
     #[test]
