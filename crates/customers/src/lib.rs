@@ -24,10 +24,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
+use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
 use platform::http::ReadinessCheck;
-use platform::{BackgroundTask, Service};
 
 pub use config::Config;
 pub use http::PREFIX;
@@ -91,21 +91,13 @@ pub async fn build(config: Config, verifier: Arc<TokenVerifier>) -> anyhow::Resu
     }
     let (router, openapi) = http::router(state.clone());
     let task_state = state.clone();
-    let erase_expired: BackgroundTask = Box::new(move |cancel| {
-        let state = task_state;
-        Box::pin(async move {
-            let mut ticks = tokio::time::interval(ERASE_INTERVAL);
-            loop {
-                tokio::select! {
-                    () = cancel.cancelled() => break,
-                    _ = ticks.tick() => {
-                        if let Err(error) = erase_expired_deletions(&state).await {
-                            tracing::warn!(error = %error, "erasing expired deletions failed");
-                        }
-                    }
-                }
+    let erase_expired = platform::periodic(ERASE_INTERVAL, move || {
+        let state = task_state.clone();
+        async move {
+            if let Err(error) = erase_expired_deletions(&state).await {
+                tracing::warn!(error = %error, "erasing expired deletions failed");
             }
-        })
+        }
     });
     Ok(Customers {
         service: Service {

@@ -26,10 +26,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
+use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
 use platform::http::ReadinessCheck;
-use platform::{BackgroundTask, Service};
 
 pub use admin::GeneratedAdmin;
 pub use config::{Config, FirstAdmin, TokenConfig};
@@ -120,25 +120,18 @@ pub async fn build(config: Config) -> anyhow::Result<Identity> {
         throttle: config.throttle.clone(),
     }));
     let (router, openapi) = http::router(state);
-    let prune: BackgroundTask = {
+    let prune = {
         let database = database.clone();
         let window = config.throttle.window;
-        Box::new(move |cancel| {
-            Box::pin(async move {
-                let mut ticks = tokio::time::interval(PRUNE_INTERVAL);
-                loop {
-                    tokio::select! {
-                        () = cancel.cancelled() => break,
-                        _ = ticks.tick() => {
-                            match store::prune_expired(database.pool(), window).await {
-                                Ok(0) => {}
-                                Ok(deleted) => tracing::debug!(deleted, "pruned expired sessions"),
-                                Err(error) => tracing::warn!(%error, "pruning failed"),
-                            }
-                        }
-                    }
+        platform::periodic(PRUNE_INTERVAL, move || {
+            let database = database.clone();
+            async move {
+                match store::prune_expired(database.pool(), window).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::debug!(deleted, "pruned expired sessions"),
+                    Err(error) => tracing::warn!(%error, "pruning failed"),
                 }
-            })
+            }
         })
     };
     Ok(Identity {

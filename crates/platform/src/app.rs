@@ -21,6 +21,27 @@ const TASK_GRACE: Duration = Duration::from_secs(10);
 /// A background task: runs until the token is cancelled.
 pub type BackgroundTask = Box<dyn FnOnce(CancellationToken) -> BoxFuture<'static, ()> + Send>;
 
+/// A task that runs `work` every `every` (the first time at once) until cancelled. `work` logs
+/// its own failures: a failed round must not stop the next.
+pub fn periodic<F, Fut>(every: Duration, work: F) -> BackgroundTask
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    Box::new(move |cancel| {
+        Box::pin(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    _ = ticks.tick() => work().await,
+                }
+            }
+        })
+    })
+}
+
 /// One service, built and ready to serve.
 pub struct Service {
     /// Short name, as in `/api/<name>`.

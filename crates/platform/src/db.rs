@@ -172,6 +172,23 @@ impl Database {
     }
 }
 
+/// Escapes `%`, `_` and `\` so that user text matches itself in `LIKE ... ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Parses an id as stored (UUID text); a bad one is corruption, reported with the value.
+pub fn parse_stored_uuid(text: &str) -> anyhow::Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
+}
+
 /// True when the error says a row broke a unique constraint (a duplicate).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
@@ -201,6 +218,11 @@ mod tests {
             Some(Backend::Postgres)
         );
         assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn like_wildcards_in_user_text_are_literal() {
+        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
     }
 
     #[test]

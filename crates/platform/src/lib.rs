@@ -25,5 +25,5 @@ pub mod time;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use app::{App, BackgroundTask, Service};
+pub use app::{App, BackgroundTask, Service, periodic};
 pub use error::{ApiError, FieldError};

@@ -218,3 +218,54 @@ impl Default for TestIssuer {
         Self::new()
     }
 }
+
+/// The text of a JSON string value; fails the test on anything else.
+pub fn text(value: &serde_json::Value) -> String {
+    match value.as_str() {
+        Some(text) => text.to_owned(),
+        None => panic!("expected a string, got {value}"),
+    }
+}
+
+/// The body as JSON; fails the test when it is not.
+pub async fn json_body(response: reqwest::Response) -> serde_json::Value {
+    match response.json::<serde_json::Value>().await {
+        Ok(value) => value,
+        Err(error) => panic!("the body is not JSON: {error}"),
+    }
+}
+
+/// Asserts an RFC 9457 problem document with this status, and returns it.
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: reqwest::StatusCode,
+) -> serde_json::Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, crate::error::PROBLEM_JSON);
+    let body = json_body(response).await;
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["type"].is_string() && body["title"].is_string());
+    body
+}
+
+/// The `code` of a problem's field error on `field`, if there is one.
+pub fn error_code(problem: &serde_json::Value, field: &str) -> Option<String> {
+    problem["errors"]
+        .as_array()?
+        .iter()
+        .find_map(|error| (error["field"] == field).then(|| text(&error["code"])))
+}
+
+/// The `field` of every field error of a problem.
+pub fn error_fields(problem: &serde_json::Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|error| text(&error["field"])).collect())
+        .unwrap_or_default()
+}

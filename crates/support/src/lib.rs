@@ -24,11 +24,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
+use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
 use platform::http::ReadinessCheck;
 use platform::time::Clock;
-use platform::{BackgroundTask, Service};
 
 pub use config::{Assignment, Config};
 pub use http::PREFIX;
@@ -116,17 +116,9 @@ pub async fn build(
     }
     let (router, openapi) = http::router(state.clone());
     let timer_state = state.clone();
-    let timers: BackgroundTask = Box::new(move |cancel| {
-        let state = timer_state;
-        Box::pin(async move {
-            let mut ticks = tokio::time::interval(TIMER_INTERVAL);
-            loop {
-                tokio::select! {
-                    () = cancel.cancelled() => break,
-                    _ = ticks.tick() => run_timers(&state).await,
-                }
-            }
-        })
+    let timers = platform::periodic(TIMER_INTERVAL, move || {
+        let state = timer_state.clone();
+        async move { run_timers(&state).await }
     });
     Ok(Support {
         service: Service {

@@ -6,14 +6,14 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query};
+use platform::http::{IfMatch, Json, Query, path_id};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{CustomerView, PREFIX, parse_id};
+use super::{CustomerView, PREFIX};
 use crate::records::{self, CustomerChange, NewCustomer, require_staff};
 use crate::{State, store};
 
@@ -131,7 +131,7 @@ async fn get_customer(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::get(&state, &caller, parse_id(&id)?).await?);
+    let view = CustomerView::from(records::get(&state, &caller, path_id(&id)?).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -156,9 +156,8 @@ async fn update_customer(
     if_match: IfMatch,
     Json(body): Json<CustomerChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(
-        records::update(&state, &caller, parse_id(&id)?, &if_match, body).await?,
-    );
+    let view =
+        CustomerView::from(records::update(&state, &caller, path_id(&id)?, &if_match, body).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -181,7 +180,7 @@ async fn delete_customer(
     Path(id): Path<String>,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    records::delete(&state, &caller, parse_id(&id)?, &if_match).await?;
+    records::delete(&state, &caller, path_id(&id)?, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -200,6 +199,6 @@ async fn restore_customer(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::restore(&state, &caller, parse_id(&id)?).await?);
+    let view = CustomerView::from(records::restore(&state, &caller, path_id(&id)?).await?);
     Ok(([view.etag()], Json(view)))
 }

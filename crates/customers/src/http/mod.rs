@@ -155,8 +155,3 @@ impl ServiceView {
         }
     }
 }
-
-/// A path id: anything that is not a UUID names nothing.
-pub(crate) fn parse_id(text: &str) -> Result<Uuid, platform::ApiError> {
-    Uuid::parse_str(text).map_err(|_| platform::ApiError::NotFound)
-}

@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, Query};
+use platform::http::{Json, Query, path_id};
 use platform::paging::{Page, PageParams};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{CustomerView, ServiceView, parse_id};
+use super::{CustomerView, ServiceView};
 use crate::erasure;
 use crate::error::Error;
 use crate::records::{self, require_staff};
@@ -93,7 +93,7 @@ async fn history(
     Query(paging): Query<PageParams>,
 ) -> Result<Json<Page<AuditEntryView>>, ApiError> {
     require_staff(&caller)?;
-    let customer = records::get(&state, &caller, parse_id(&id)?).await?;
+    let customer = records::get(&state, &caller, path_id(&id)?).await?;
     let limit = paging.limit()?;
     let after = paging
         .cursor()?
@@ -124,7 +124,7 @@ async fn export(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let customer = records::get(&state, &caller, parse_id(&id)?).await?;
+    let customer = records::get(&state, &caller, path_id(&id)?).await?;
     let services = contracted_services::with_histories(&state, customer.id).await?;
     let history = store::list_audit(state.database.pool(), customer.id, None, None)
         .await
@@ -162,7 +162,7 @@ async fn erase(
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
     Ok(Json(
-        erasure::erase(&state, Some(&caller), parse_id(&id)?)
+        erasure::erase(&state, Some(&caller), path_id(&id)?)
             .await?
             .into(),
     ))

@@ -6,11 +6,11 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json};
+use platform::http::{IfMatch, Json, path_id};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ServiceView, parse_id};
+use super::ServiceView;
 use crate::State;
 use crate::contracted_services::{self, NewService, ServiceChange};
 
@@ -34,7 +34,7 @@ async fn list_services(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ServiceView>>, ApiError> {
-    let services = contracted_services::list(&state, &caller, parse_id(&id)?).await?;
+    let services = contracted_services::list(&state, &caller, path_id(&id)?).await?;
     Ok(Json(
         services
             .into_iter()
@@ -62,7 +62,7 @@ async fn add_service(
     Path(id): Path<String>,
     Json(body): Json<NewService>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let customer_id = parse_id(&id)?;
+    let customer_id = path_id(&id)?;
     let service = contracted_services::add(&state, &caller, customer_id, body).await?;
     let history = contracted_services::with_histories(&state, customer_id)
         .await?
@@ -103,7 +103,7 @@ async fn update_service(
     if_match: IfMatch,
     Json(body): Json<ServiceChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (customer_id, service_id) = (parse_id(&id)?, parse_id(&service_id)?);
+    let (customer_id, service_id) = (path_id(&id)?, path_id(&service_id)?);
     let service =
         contracted_services::update(&state, &caller, customer_id, service_id, &if_match, body)
             .await?;

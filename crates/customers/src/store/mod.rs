@@ -42,9 +42,7 @@ pub enum StoreError {
     Corrupt(#[from] anyhow::Error),
 }
 
-pub(crate) fn uuid(text: &str) -> anyhow::Result<Uuid> {
-    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
-}
+pub(crate) use platform::db::parse_stored_uuid as uuid;
 
 pub(crate) fn optional_time(text: Option<String>) -> anyhow::Result<Option<OffsetDateTime>> {
     text.as_deref().map(from_db).transpose()

@@ -1,6 +1,6 @@
 //! The `customers` table.
 
-use platform::db::is_unique_violation;
+use platform::db::{escape_like, is_unique_violation};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
@@ -187,17 +187,6 @@ pub async fn search_customers(
     .fetch_all(pool)
     .await?;
     rows.iter().map(customer_from_row).collect()
-}
-
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 /// Writes every field of `customer` if the stored version is still `customer.version`, and

@@ -17,8 +17,6 @@ pub use users::{
     insert_user, list_users, lock_admins, update_password_hash, update_role,
 };
 
-use uuid::Uuid;
-
 /// What may go wrong in the store that a caller acts on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,6 +31,4 @@ pub enum StoreError {
     Corrupt(#[from] anyhow::Error),
 }
 
-pub(crate) fn parse_uuid(text: &str) -> anyhow::Result<Uuid> {
-    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
-}
+pub(crate) use platform::db::parse_stored_uuid as parse_uuid;

@@ -1,7 +1,7 @@
 //! The `users` table.
 
 use contracts::auth::Role;
-use platform::db::{Backend, is_unique_violation};
+use platform::db::{Backend, escape_like, is_unique_violation};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
@@ -166,17 +166,6 @@ pub async fn list_users(
     rows.iter().map(user_from_row).collect()
 }
 
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 /// Sets a user's role; `None` when there is no such user.
 pub async fn update_role(
     executor: impl Executor<'_, Database = Any>,
@@ -231,14 +220,4 @@ pub async fn count_admins(executor: impl Executor<'_, Database = Any>) -> Result
             .fetch_one(executor)
             .await?,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_in_a_filter_are_literal() {
-        assert_eq!(escape_like("a_b%c\\d"), "a\\_b\\%c\\\\d");
-    }
 }

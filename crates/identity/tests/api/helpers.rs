@@ -10,6 +10,7 @@ use platform::App;
 use platform::db::Backend;
 use platform::http::{HttpConfig, HttpMetrics};
 use platform::testing::{TestDatabase, spawn_router};
+pub use platform::testing::{assert_problem, error_code, error_fields, json_body, text};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -167,52 +168,6 @@ impl TestApp {
 pub struct Tokens {
     pub access: String,
     pub refresh: String,
-}
-
-pub fn text(value: &Value) -> String {
-    match value.as_str() {
-        Some(text) => text.to_owned(),
-        None => panic!("expected a string, got {value}"),
-    }
-}
-
-pub async fn json_body(response: Response) -> Value {
-    match response.json::<Value>().await {
-        Ok(value) => value,
-        Err(error) => panic!("the body is not JSON: {error}"),
-    }
-}
-
-/// Asserts a problem document with this status, and returns it.
-pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert_eq!(content_type, "application/problem+json");
-    let body = json_body(response).await;
-    assert_eq!(body["status"], status.as_u16());
-    assert!(body["type"].is_string() && body["title"].is_string());
-    body
-}
-
-/// The `field` of every field error of a problem.
-pub fn error_fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map(|errors| errors.iter().map(|error| text(&error["field"])).collect())
-        .unwrap_or_default()
-}
-
-/// The `code` of the field error on `field`.
-pub fn error_code(problem: &Value, field: &str) -> Option<String> {
-    problem["errors"]
-        .as_array()?
-        .iter()
-        .find_map(|error| (error["field"] == field).then(|| text(&error["code"])))
 }
 
 /// The decoded payload of a JWT, without verifying it.

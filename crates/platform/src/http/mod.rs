@@ -56,6 +56,11 @@ impl Default for HttpConfig {
     }
 }
 
+/// A path id: anything that is not a UUID names nothing, so it is 404 like an unknown id.
+pub fn path_id(text: &str) -> Result<uuid::Uuid, crate::ApiError> {
+    uuid::Uuid::parse_str(text).map_err(|_| crate::ApiError::NotFound)
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// requests in flight finish.
 pub async fn serve(

@@ -4,11 +4,10 @@ use axum::extract::{Path, State as AxumState};
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::Json;
+use platform::http::{Json, path_id};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::parse_id;
 use crate::State;
 use crate::agents::{self, AgentChange};
 use crate::views::AgentView;
@@ -58,7 +57,7 @@ async fn update_agent(
     Json(body): Json<AgentChange>,
 ) -> Result<Json<AgentView>, ApiError> {
     Ok(Json(
-        agents::update(&state, &caller, parse_id(&id)?, body)
+        agents::update(&state, &caller, path_id(&id)?, body)
             .await?
             .into(),
     ))

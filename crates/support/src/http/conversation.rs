@@ -5,11 +5,10 @@ use axum::http::StatusCode;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::Json;
+use platform::http::{Json, path_id};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::parse_id;
 use crate::State;
 use crate::conversation::{self, NewComment};
 use crate::views::EventView;
@@ -39,7 +38,7 @@ async fn add_comment(
     Path(id): Path<String>,
     Json(body): Json<NewComment>,
 ) -> Result<(StatusCode, Json<EventView>), ApiError> {
-    let (_, comment) = conversation::comment(&state, &caller, parse_id(&id)?, body).await?;
+    let (_, comment) = conversation::comment(&state, &caller, path_id(&id)?, body).await?;
     Ok((StatusCode::CREATED, Json(comment.into())))
 }
 
@@ -57,6 +56,6 @@ async fn history(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    let events = conversation::history(&state, &caller, parse_id(&id)?).await?;
+    let events = conversation::history(&state, &caller, path_id(&id)?).await?;
     Ok(Json(events.into_iter().map(EventView::from).collect()))
 }

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query};
+use platform::http::{IfMatch, Json, Query, path_id};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::{PREFIX, parse_id};
+use super::PREFIX;
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
 use crate::incidents::{self, IncidentChange, NewIncident, require_staff};
@@ -223,7 +223,7 @@ async fn get_incident(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::get(&state, &caller, parse_id(&id)?).await?;
+    let incident = incidents::get(&state, &caller, path_id(&id)?).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -248,7 +248,7 @@ async fn update_incident(
     if_match: IfMatch,
     Json(body): Json<IncidentChange>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::update(&state, &caller, parse_id(&id)?, &if_match, body).await?;
+    let incident = incidents::update(&state, &caller, path_id(&id)?, &if_match, body).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -281,7 +281,7 @@ async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<Response, ApiError> {
     let incident =
-        incidents::change_status(&state, &caller, parse_id(&id)?, body.to, body.reason).await?;
+        incidents::change_status(&state, &caller, path_id(&id)?, body.to, body.reason).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -299,7 +299,7 @@ async fn claim_incident(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::claim(&state, &caller, parse_id(&id)?).await?;
+    let incident = incidents::claim(&state, &caller, path_id(&id)?).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -331,7 +331,7 @@ async fn merge_incident(
     Json(body): Json<MergeRequest>,
 ) -> Result<Response, ApiError> {
     require_staff(&caller)?;
-    let incident = crate::merging::merge(&state, &caller, parse_id(&id)?, body.into).await?;
+    let incident = crate::merging::merge(&state, &caller, path_id(&id)?, body.into).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -365,7 +365,7 @@ async fn rate_incident(
     Json(body): Json<Rating>,
 ) -> Result<Response, ApiError> {
     let incident =
-        crate::satisfaction::rate(&state, &caller, parse_id(&id)?, body.rating, body.comment)
+        crate::satisfaction::rate(&state, &caller, path_id(&id)?, body.rating, body.comment)
             .await?;
     respond(&state, &incident, StatusCode::OK).await
 }

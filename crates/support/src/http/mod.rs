@@ -22,8 +22,3 @@ pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
         .with_state(state)
         .split_for_parts()
 }
-
-/// A path id: anything that is not a UUID names nothing.
-pub(crate) fn parse_id(text: &str) -> Result<uuid::Uuid, platform::ApiError> {
-    uuid::Uuid::parse_str(text).map_err(|_| platform::ApiError::NotFound)
-}

@@ -31,9 +31,7 @@ pub enum StoreError {
     Corrupt(#[from] anyhow::Error),
 }
 
-pub(crate) fn uuid(text: &str) -> anyhow::Result<Uuid> {
-    Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
-}
+pub(crate) use platform::db::parse_stored_uuid as uuid;
 
 pub(crate) fn optional_uuid(text: Option<String>) -> anyhow::Result<Option<Uuid>> {
     text.as_deref().map(uuid).transpose()

@@ -8,6 +8,7 @@ use platform::App;
 use platform::db::Backend;
 use platform::http::{HttpConfig, HttpMetrics};
 use platform::testing::{TestDatabase, TestIssuer, spawn_router};
+pub use platform::testing::{assert_problem, error_code, json_body, text};
 use platform::time::ManualClock;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -153,37 +154,4 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK);
         json_body(response).await
     }
-}
-
-pub fn text(value: &Value) -> String {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("expected a string, got {value}"))
-}
-
-pub async fn json_body(response: Response) -> Value {
-    response
-        .json::<Value>()
-        .await
-        .unwrap_or_else(|error| panic!("not JSON: {error}"))
-}
-
-pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    assert_eq!(
-        response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/problem+json")
-    );
-    json_body(response).await
-}
-
-pub fn error_code(problem: &Value, field: &str) -> Option<String> {
-    problem["errors"]
-        .as_array()?
-        .iter()
-        .find_map(|e| (e["field"] == field).then(|| text(&e["code"])))
 }
