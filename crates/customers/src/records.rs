@@ -66,14 +66,6 @@ pub struct CustomerChange {
     pub addresses: Option<Vec<Address>>,
 }
 
-fn field_errors_or<T>(errors: Vec<FieldError>, value: T) -> Result<T, Error> {
-    if errors.is_empty() {
-        Ok(value)
-    } else {
-        Err(Error::Invalid(errors))
-    }
-}
-
 fn today() -> time::Date {
     platform::time::now().date()
 }
@@ -183,17 +175,16 @@ pub async fn create(state: &State, caller: &Caller, input: NewCustomer) -> Resul
         .ok()
         .flatten();
     let addresses = parse_addresses(input.addresses, &mut errors);
-    let (Some(given_name), Some(family_name), Some(email)) = (given_name, family_name, email)
+    let (Some(given_name), Some(family_name), Some(email), true) =
+        (given_name, family_name, email, errors.is_empty())
     else {
         return Err(Error::Invalid(errors));
     };
-    let customer =
-        field_errors_or(errors, ()).map(|()| new_record(given_name, family_name, email, None))?;
     let customer = Customer {
         phone,
         birth_date,
         addresses,
-        ..customer
+        ..new_record(given_name, family_name, email, None)
     };
     insert_with_audit(state, Some(caller), customer, "customer.created").await
 }
@@ -307,7 +298,11 @@ pub(crate) fn apply_change(
     if let Some(addresses) = change.addresses {
         next.addresses = parse_addresses(addresses, &mut errors);
     }
-    field_errors_or(errors, next)
+    if errors.is_empty() {
+        Ok(next)
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// Writes `next` over `current` (same version) with an audit entry, unless nothing changed.

@@ -49,12 +49,24 @@ impl PageParams {
                     .decode(cursor)
                     .ok()
                     .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .ok_or_else(|| {
-                        ApiError::invalid("cursor", "invalid", "this cursor was not issued here")
-                    })
+                    .ok_or_else(forged_cursor)
             })
             .transpose()
     }
+}
+
+impl PageParams {
+    /// The cursor as an id, for lists ordered by id (UUIDv7, so by creation).
+    pub fn after_id(&self) -> Result<Option<uuid::Uuid>, ApiError> {
+        self.cursor()?
+            .map(|cursor| uuid::Uuid::parse_str(&cursor).map_err(|_| forged_cursor()))
+            .transpose()
+    }
+}
+
+/// The error for a cursor this service did not issue.
+pub fn forged_cursor() -> ApiError {
+    ApiError::invalid("cursor", "invalid", "this cursor was not issued here")
 }
 
 /// One page of a list.
@@ -117,5 +129,10 @@ mod tests {
             cursor: Some("%%%".into()),
         };
         assert!(forged.cursor().is_err());
+        let not_an_id = PageParams {
+            limit: None,
+            cursor: Some(URL_SAFE_NO_PAD.encode("b")),
+        };
+        assert!(not_an_id.after_id().is_err());
     }
 }

@@ -43,7 +43,10 @@ impl TestDatabase {
     pub async fn new(backend: Backend) -> Option<Self> {
         match backend {
             Backend::Sqlite => {
-                let dir = tempfile::tempdir().ok()?;
+                let dir = match tempfile::tempdir() {
+                    Ok(dir) => dir,
+                    Err(error) => panic!("cannot make a temporary folder: {error}"),
+                };
                 let config = DatabaseConfig::sqlite_file(&dir.path().join("test.db"));
                 Some(Self {
                     config,
@@ -216,6 +219,18 @@ impl TestIssuer {
 impl Default for TestIssuer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The HTTP client of the tests. Failing to build one fails the test: a test must never turn
+/// a broken environment into a skip.
+pub fn http_client() -> reqwest::Client {
+    match reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => panic!("cannot build an HTTP client: {error}"),
     }
 }
 

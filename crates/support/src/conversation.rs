@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
-use crate::domain::status::{Mover, Status};
+use crate::domain::status::Status;
 use crate::error::Error;
 use crate::incidents::{MAX_TEXT, event, get, note_agent, save};
 use crate::store::{self, Event, Incident};
@@ -60,7 +60,7 @@ pub async fn comment(
     };
     let mut next = current.clone();
     let mut events = vec![reply.clone()];
-    let mut move_to = |to: Status, reason: &str, events: &mut Vec<Event>| {
+    let mut record_move = |to: Status, reason: &str, events: &mut Vec<Event>| {
         events.push(event(
             id,
             None,
@@ -74,20 +74,19 @@ pub async fn comment(
         if next.first_response_at.is_none() {
             next.first_response_at = Some(now);
         }
-        if current.status == Status::New
-            && crate::domain::status::may_move(Status::New, Status::Open, Mover::System)
-        {
-            move_to(Status::Open, "first reply from staff", &mut events);
+        // The table lets the system move new → open (domain::status::TRANSITIONS).
+        if current.status == Status::New {
+            record_move(Status::Open, "first reply from staff", &mut events);
         }
     } else if !staff {
         match current.status {
-            Status::Pending => move_to(Status::Open, "the customer replied", &mut events),
+            Status::Pending => record_move(Status::Open, "the customer replied", &mut events),
             Status::Resolved => {
                 let within = current
                     .resolved_at
                     .is_some_and(|resolved| now - resolved <= state.reopen_window);
                 if within {
-                    move_to(
+                    record_move(
                         Status::Open,
                         "the customer replied after resolution",
                         &mut events,

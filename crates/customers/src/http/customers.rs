@@ -90,11 +90,7 @@ async fn search_customers(
         cursor: query.cursor,
     };
     let limit = paging.limit()?;
-    let after = paging
-        .cursor()?
-        .map(|cursor| uuid::Uuid::parse_str(&cursor))
-        .transpose()
-        .map_err(|_| ApiError::invalid("cursor", "invalid", "this cursor was not issued here"))?;
+    let after = paging.after_id()?;
     let text = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if text.is_some_and(|q| q.chars().count() > 100) {
         return Err(ApiError::invalid("q", "too_long", "at most 100 characters"));

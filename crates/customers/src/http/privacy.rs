@@ -95,11 +95,7 @@ async fn history(
     require_staff(&caller)?;
     let customer = records::get(&state, &caller, path_id(&id)?).await?;
     let limit = paging.limit()?;
-    let after = paging
-        .cursor()?
-        .map(|cursor| Uuid::parse_str(&cursor))
-        .transpose()
-        .map_err(|_| ApiError::invalid("cursor", "invalid", "this cursor was not issued here"))?;
+    let after = paging.after_id()?;
     let entries = store::list_audit(state.database.pool(), customer.id, after, Some(limit + 1))
         .await
         .map_err(Error::from)?;

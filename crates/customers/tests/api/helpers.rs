@@ -1,7 +1,5 @@
 //! `spawn_app` and request helpers for the customers tests.
 
-use std::time::Duration;
-
 use contracts::auth::Role;
 use platform::App;
 use platform::db::Backend;
@@ -53,10 +51,7 @@ pub async fn spawn_app_with(
     let address = spawn_router(app.router()).await;
     Some(TestApp {
         address: format!("http://{address}"),
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .ok()?,
+        client: platform::testing::http_client(),
         issuer,
         state: built.state,
         _database: database,

@@ -70,14 +70,7 @@ async fn list_users(
         cursor: query.cursor,
     };
     let limit = paging.limit()?;
-    let after = paging
-        .cursor()?
-        .map(|cursor| {
-            Uuid::parse_str(&cursor).map_err(|_| {
-                ApiError::invalid("cursor", "invalid", "this cursor was not issued here")
-            })
-        })
-        .transpose()?;
+    let after = paging.after_id()?;
     let email = query.email.as_deref().map(normalise);
     if email.as_ref().is_some_and(|email| email.len() > 254) {
         return Err(ApiError::invalid(

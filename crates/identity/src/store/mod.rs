@@ -8,8 +8,7 @@ mod users;
 
 pub use sessions::{
     RefreshTokenRecord, extend_session, find_refresh_token, insert_refresh_token, insert_session,
-    is_session_revoked, mark_refresh_token_used, prune_expired, revoke_session,
-    revoke_user_sessions,
+    is_session_revoked, mark_refresh_token_used, revoke_session, revoke_user_sessions,
 };
 pub use throttle::{throttle_clear, throttle_locked_until, throttle_record_failure};
 pub use users::{
@@ -32,3 +31,34 @@ pub enum StoreError {
 }
 
 pub(crate) use platform::db::parse_stored_uuid as parse_uuid;
+use platform::time::to_db;
+
+/// Housekeeping across the tables: deletes expired refresh tokens, sessions expired for a day,
+/// and login counters whose window and lock have passed. Returns the rows deleted.
+pub async fn prune_expired(
+    pool: &sqlx::AnyPool,
+    window: std::time::Duration,
+) -> Result<u64, StoreError> {
+    let now = platform::time::now();
+    let mut deleted = 0;
+    deleted += sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1")
+        .bind(to_db(now))
+        .execute(pool)
+        .await?
+        .rows_affected();
+    deleted += sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(to_db(now - time::Duration::days(1)))
+        .execute(pool)
+        .await?
+        .rows_affected();
+    deleted += sqlx::query(
+        "DELETE FROM login_throttle WHERE window_started_at < $1 \
+         AND (locked_until IS NULL OR locked_until < $2)",
+    )
+    .bind(to_db(now - window))
+    .bind(to_db(now))
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(deleted)
+}

@@ -164,30 +164,3 @@ pub async fn is_session_revoked(pool: &AnyPool, session_id: Uuid) -> Result<bool
             .await?;
     Ok(!matches!(revoked_at, Some(None)))
 }
-
-/// Deletes what can no longer matter: expired refresh tokens, sessions expired for a day, and
-/// throttle rows whose window and lock have passed. Returns the rows deleted.
-pub async fn prune_expired(pool: &AnyPool, window: std::time::Duration) -> Result<u64, StoreError> {
-    let now = platform::time::now();
-    let mut deleted = 0;
-    deleted += sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1")
-        .bind(to_db(now))
-        .execute(pool)
-        .await?
-        .rows_affected();
-    deleted += sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(to_db(now - time::Duration::days(1)))
-        .execute(pool)
-        .await?
-        .rows_affected();
-    deleted += sqlx::query(
-        "DELETE FROM login_throttle WHERE window_started_at < $1 \
-         AND (locked_until IS NULL OR locked_until < $2)",
-    )
-    .bind(to_db(now - window))
-    .bind(to_db(now))
-    .execute(pool)
-    .await?
-    .rows_affected();
-    Ok(deleted)
-}

@@ -52,7 +52,7 @@ pub async fn spawn_app_with_http(
     http: HttpConfig,
 ) -> Option<TestApp> {
     let database = TestDatabase::new(backend).await?;
-    let dir = tempfile::tempdir().ok()?;
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("no temporary folder: {error}"));
     let key_path = dir.path().join("signing-key.pem");
     let mut config = Config {
         database: database.config.clone(),
@@ -77,10 +77,7 @@ pub async fn spawn_app_with_http(
     let address = spawn_router(app.router()).await;
     Some(TestApp {
         address: format!("http://{address}"),
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .ok()?,
+        client: platform::testing::http_client(),
         key_path,
         _database: database,
         _dir: dir,

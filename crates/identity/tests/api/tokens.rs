@@ -136,13 +136,15 @@ backend_test! {
 
 /// Signs `claims` with the service's real key, under `kid`.
 fn sign_with_real_key(app: &TestApp, claims: &Value, kid: &str) -> String {
-    let pem = std::fs::read(&app.key_path).unwrap_or_default();
+    let pem = std::fs::read(&app.key_path)
+        .unwrap_or_else(|error| panic!("cannot read the signing key: {error}"));
     let Ok(key) = EncodingKey::from_ed_pem(&pem) else {
         panic!("cannot read the signing key")
     };
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(&header, claims, &key).unwrap_or_default()
+    jsonwebtoken::encode(&header, claims, &key)
+        .unwrap_or_else(|error| panic!("cannot sign: {error}"))
 }
 
 fn b64(value: &Value) -> String {
@@ -181,29 +183,30 @@ backend_test! {
 
         // HS256 with the public key as the HMAC secret (key confusion), as raw bytes and as text.
         use base64::Engine;
-        let public = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text(&jwk["x"])).unwrap_or_default();
+        let public = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text(&jwk["x"])).unwrap_or_else(|error| panic!("bad JWK x: {error}"));
         for (what, secret) in [("HS256 with the raw public key", public), ("HS256 with the JWK text", jwks.to_string().into_bytes())] {
             let mut header = Header::new(Algorithm::HS256);
             header.kid = Some(kid.clone());
-            let forged = jsonwebtoken::encode(&header, &admin_claims, &EncodingKey::from_secret(&secret)).unwrap_or_default();
+            let forged = jsonwebtoken::encode(&header, &admin_claims, &EncodingKey::from_secret(&secret))
+                .unwrap_or_else(|error| panic!("cannot forge {what}: {error}"));
             attacks.push((what, forged));
         }
 
         // Signed by another Ed25519 key that claims the real kid.
-        let other_dir = tempfile::tempdir().ok();
-        if let Some(dir) = &other_dir {
-            let other_path = dir.path().join("other.pem");
-            let _ = identity::keys::TokenSigner::load(
-                &identity::keys::KeyFile { path: other_path.clone(), create_if_missing: true },
-                "tienda", "tienda", std::time::Duration::from_secs(60),
-            );
-            let pem = std::fs::read(&other_path).unwrap_or_default();
-            if let Ok(key) = EncodingKey::from_ed_pem(&pem) {
-                let mut header = Header::new(Algorithm::EdDSA);
-                header.kid = Some(kid.clone());
-                attacks.push(("another key, same kid", jsonwebtoken::encode(&header, &admin_claims, &key).unwrap_or_default()));
-            }
-        }
+        let other_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("no temporary folder: {error}"));
+        let other_path = other_dir.path().join("other.pem");
+        let made = identity::keys::TokenSigner::load(
+            &identity::keys::KeyFile { path: other_path.clone(), create_if_missing: true },
+            "tienda", "tienda", std::time::Duration::from_secs(60),
+        );
+        assert!(made.is_ok(), "cannot make another key");
+        let pem = std::fs::read(&other_path).unwrap_or_else(|error| panic!("cannot read the other key: {error}"));
+        let Ok(other_key) = EncodingKey::from_ed_pem(&pem) else { panic!("cannot read the other key") };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(kid.clone());
+        let forged = jsonwebtoken::encode(&header, &admin_claims, &other_key)
+            .unwrap_or_else(|error| panic!("cannot sign with the other key: {error}"));
+        attacks.push(("another key, same kid", forged));
 
         // Real key, bad claims.
         let with = |change: &dyn Fn(&mut Value)| { let mut c = claims.clone(); change(&mut c); c };
@@ -219,6 +222,7 @@ backend_test! {
         assert_eq!(app.me(&control).await.status(), StatusCode::OK, "the control token must pass");
 
         for (attack, token) in attacks {
+            assert!(!token.is_empty(), "the {attack} token was not built");
             let response = app.me(&token).await;
             assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{attack} was accepted");
         }

@@ -67,19 +67,14 @@ fn data_error_to_field(text: &str) -> FieldError {
     let detail = text
         .strip_prefix("Failed to deserialize the JSON body into the target type: ")
         .unwrap_or(text);
-    let (field, message) = match detail.split_once(": ") {
-        Some((path, message)) if !path.contains(' ') => (path.to_owned(), message.to_owned()),
-        _ => (String::new(), detail.to_owned()),
+    // "PATH: MESSAGE" when serde knows where; a path has no spaces.
+    let (path, message) = match detail.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => (Some(path), message),
+        _ => (None, detail),
     };
-    let message = match message.rsplit_once(" at line ") {
-        Some((message, _)) => message.to_owned(),
-        None => message,
-    };
-    let field = if field.is_empty() {
-        unknown_field_name(&message).unwrap_or_else(|| "body".to_owned())
-    } else {
-        field
-    };
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message, |(message, _)| message);
     let code = if message.starts_with("unknown field") {
         "unknown_field"
     } else if message.starts_with("missing field") {
@@ -87,16 +82,19 @@ fn data_error_to_field(text: &str) -> FieldError {
     } else {
         "invalid"
     };
-    let field = if code == "required" {
-        unknown_field_name(&message).unwrap_or(field)
-    } else {
-        field
-    };
+    // A missing or unknown field is named in the message; for the rest, the path says where.
+    let named = matches!(code, "unknown_field" | "required")
+        .then(|| backticked(message))
+        .flatten();
+    let field = named
+        .or(path.map(str::to_owned))
+        .or_else(|| backticked(message))
+        .unwrap_or_else(|| "body".to_owned());
     FieldError::new(field, code, message)
 }
 
 /// The name between the first pair of backticks of a serde message.
-fn unknown_field_name(message: &str) -> Option<String> {
+fn backticked(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;
     let end = start + message[start..].find('`')?;
     Some(message[start..end].to_owned())

@@ -166,7 +166,7 @@ async fn list_incidents(
         cursor: query.cursor,
     };
     let limit = paging.limit()?;
-    let bad_cursor = || ApiError::invalid("cursor", "invalid", "this cursor was not issued here");
+    let bad_cursor = platform::paging::forged_cursor;
     let after = paging
         .cursor()?
         .map(|cursor| {

@@ -1,7 +1,6 @@
 //! `spawn_app` and request helpers for the support tests.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use contracts::auth::Role;
 use platform::App;
@@ -59,10 +58,7 @@ pub async fn spawn_app_with(
     let address = spawn_router(app.router()).await;
     Some(TestApp {
         address: format!("http://{address}"),
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .ok()?,
+        client: platform::testing::http_client(),
         issuer,
         clock,
         state: built.state,
