@@ -82,7 +82,13 @@ pub async fn login(
     address: Option<IpAddr>,
 ) -> Result<TokenPair, Error> {
     let email = normalise(email);
-    let keys: Vec<String> = std::iter::once(account_key(&email))
+    // No account has an email with control characters (registration refuses them), and
+    // PostgreSQL refuses NUL in text: such a login is wrong without asking the database about
+    // the account, but still costs a hash and counts against the address.
+    let possible = !email.chars().any(char::is_control);
+    let keys: Vec<String> = possible
+        .then(|| account_key(&email))
+        .into_iter()
         .chain(address.map(address_key))
         .collect();
     let now = platform::time::now();
@@ -92,7 +98,7 @@ pub async fn login(
             return Err(Error::Locked { retry_after_secs });
         }
     }
-    let found = if password.chars().count() > MAX_LENGTH {
+    let found = if !possible || password.chars().count() > MAX_LENGTH {
         None
     } else {
         store::find_credentials(state.database.pool(), &email).await?
@@ -106,7 +112,7 @@ pub async fn login(
         record_failure(state, &keys).await?;
         return Err(Error::InvalidCredentials);
     };
-    store::throttle_clear(state.database.pool(), &keys[0]).await?;
+    store::throttle_clear(state.database.pool(), &account_key(&email)).await?;
     let refresh_token = new_refresh_token();
     let expires_at = refresh_expiry(state);
     let mut transaction = state.database.begin().await?;

@@ -49,6 +49,8 @@ impl PageParams {
                     .decode(cursor)
                     .ok()
                     .and_then(|bytes| String::from_utf8(bytes).ok())
+                    // Not ours, and PostgreSQL refuses NUL in text: never send it a query.
+                    .filter(|cursor| !cursor.chars().any(char::is_control))
                     .ok_or_else(forged_cursor)
             })
             .transpose()

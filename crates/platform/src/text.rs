@@ -34,6 +34,22 @@ pub fn clean_text(field: &str, text: &str, min: usize, max: usize) -> Result<Str
     Ok(text.to_owned())
 }
 
+/// A free-text filter of a list (`?q=`, `?email=`): trimmed, at most `max` characters, no
+/// control characters (PostgreSQL refuses NUL in text, so it must never reach a query). An
+/// empty filter is no filter.
+pub fn search_filter(
+    field: &str,
+    text: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, crate::ApiError> {
+    let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    clean_text(field, text, 1, max)
+        .map(Some)
+        .map_err(|error| crate::ApiError::Validation(vec![error]))
+}
+
 /// For a field that may be absent (leave as is), `null` (clear it) or a value (set it):
 /// `#[serde(default, deserialize_with = "platform::text::nullable")] phone: Option<Option<String>>`.
 pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -66,6 +82,21 @@ mod tests {
             clean_text("f", "a\u{7}b", 1, 5).map_err(|e| e.code),
             Err("invalid".to_owned())
         );
+    }
+
+    #[test]
+    fn search_filters_are_bounded_and_free_of_control_characters() {
+        assert_eq!(
+            search_filter("q", Some("  ana "), 10)
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("ana")
+        );
+        assert_eq!(search_filter("q", Some("   "), 10).ok(), Some(None));
+        assert_eq!(search_filter("q", None, 10).ok(), Some(None));
+        assert!(search_filter("q", Some("a\u{0}b"), 10).is_err());
+        assert!(search_filter("q", Some("abcdefghijk"), 10).is_err());
     }
 
     #[derive(Deserialize)]

@@ -91,15 +91,12 @@ async fn search_customers(
     };
     let limit = paging.limit()?;
     let after = paging.after_id()?;
-    let text = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if text.is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError::invalid("q", "too_long", "at most 100 characters"));
-    }
+    let text = platform::text::search_filter("q", query.q.as_deref(), 100)?;
     let include_deleted =
         query.include_deleted.unwrap_or(false) && caller.role == contracts::auth::Role::Admin;
     let rows = store::search_customers(
         state.database.pool(),
-        text,
+        text.as_deref(),
         include_deleted,
         after,
         limit + 1,

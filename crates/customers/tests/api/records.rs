@@ -247,3 +247,11 @@ backend_test! {
         }
     }
 }
+
+backend_test! {
+    async fn control_characters_in_a_search_are_422(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let agent = app.user(Role::Agent);
+        assert_problem(app.get(&agent, "/?q=a%00b").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+}

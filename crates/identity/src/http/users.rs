@@ -71,14 +71,8 @@ async fn list_users(
     };
     let limit = paging.limit()?;
     let after = paging.after_id()?;
-    let email = query.email.as_deref().map(normalise);
-    if email.as_ref().is_some_and(|email| email.len() > 254) {
-        return Err(ApiError::invalid(
-            "email",
-            "too_long",
-            "at most 254 characters",
-        ));
-    }
+    let email = platform::text::search_filter("email", query.email.as_deref(), 254)?
+        .map(|email| normalise(&email));
     let filter = UserFilter {
         role: query.role,
         email_contains: email,

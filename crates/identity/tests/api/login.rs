@@ -172,3 +172,12 @@ backend_test! {
         assert_problem(app.login("a@b.co", &huge).await, StatusCode::UNAUTHORIZED).await;
     }
 }
+
+backend_test! {
+    async fn control_characters_in_a_login_email_are_just_a_wrong_login(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        for email in ["nul\u{0}@example.com", "tab\t@example.com"] {
+            assert_problem(app.login(email, GOOD_PASSWORD).await, StatusCode::UNAUTHORIZED).await;
+        }
+    }
+}

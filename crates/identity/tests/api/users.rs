@@ -146,3 +146,13 @@ backend_test! {
         assert_eq!(demote.status(), StatusCode::OK);
     }
 }
+
+backend_test! {
+    async fn control_characters_in_a_filter_or_cursor_are_422(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        assert_problem(app.get("/users?email=a%00b", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        // A cursor that decodes to text with a NUL in it.
+        assert_problem(app.get("/users?cursor=AA", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+}

@@ -258,3 +258,13 @@ backend_test! {
         }
     }
 }
+
+backend_test! {
+    async fn a_cursor_holding_control_characters_is_422(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let agent = app.agent().await;
+        use base64::Engine;
+        let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("x\u{0}|{}", uuid::Uuid::now_v7()));
+        assert_problem(app.get(&agent, &format!("/incidents?cursor={forged}")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+}
