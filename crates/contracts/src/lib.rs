@@ -6,5 +6,6 @@
 
 pub mod auth;
 pub mod email;
+pub mod events;
 
 pub use email::Email;

@@ -90,6 +90,12 @@ pub struct Migrations {
     pub postgres: Migrator,
 }
 
+/// The platform's tables, in every service's database.
+static PLATFORM_MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
 /// A connection pool to one service's database.
 #[derive(Clone, Debug)]
 pub struct Database {
@@ -128,16 +134,28 @@ impl Database {
         Ok(Self { pool, backend })
     }
 
-    /// Brings the schema up to date with the migrations for this backend.
+    /// Brings the schema up to date: the service's migrations for this backend, then the
+    /// platform's own tables (the event outbox and inbox), which every service database holds.
+    ///
+    /// Both sets share sqlx's one migrations table, told apart by version (the platform's are
+    /// 900001 and up), so each run ignores the versions the other set applied.
     pub async fn migrate(&self, migrations: &Migrations) -> anyhow::Result<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &migrations.sqlite,
-            Backend::Postgres => &migrations.postgres,
-        };
-        migrator
-            .run(&self.pool)
-            .await
-            .context("database migration failed")
+        for set in [migrations, &PLATFORM_MIGRATIONS] {
+            let migrator = match self.backend {
+                Backend::Sqlite => &set.sqlite,
+                Backend::Postgres => &set.postgres,
+            };
+            let migrator = Migrator {
+                migrations: migrator.migrations.clone(),
+                ignore_missing: true,
+                ..Migrator::DEFAULT
+            };
+            migrator
+                .run(&self.pool)
+                .await
+                .context("database migration failed")?;
+        }
+        Ok(())
     }
 
     /// The pool, for reads and single-statement writes.

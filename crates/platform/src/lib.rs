@@ -7,6 +7,8 @@
 //! - [`http`]: middleware stack, JSON and query extractors, health, metrics, OpenAPI, serving.
 //! - [`auth`]: access-token verification and role guards.
 //! - [`paging`], [`time`]: the list and time conventions of the API.
+//! - [`events`]: the event backbone: envelope, outbox and relay, inbox, in-memory and AMQP
+//!   transports.
 //! - [`app`]: services composed behind one listener.
 //! - `testing` (feature `testing`): fresh databases per test on either backend.
 
@@ -15,6 +17,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod idempotency;
 pub mod paging;

@@ -38,6 +38,14 @@ impl ReadinessCheck {
         }
     }
 
+    /// Asks the dependency, within the check timeout.
+    pub async fn check(&self) -> Result<(), String> {
+        match tokio::time::timeout(CHECK_TIMEOUT, (self.check)()).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err("timed out".into()),
+        }
+    }
+
     /// A check that the database takes a query.
     pub fn database(name: impl Into<String>, database: crate::db::Database) -> Self {
         Self::new(name, move || {
@@ -86,15 +94,10 @@ async fn live() -> Response {
 
 async fn ready(State(state): State<HealthState>) -> Response {
     let results = futures::future::join_all(state.checks.iter().map(|check| async move {
-        let outcome = tokio::time::timeout(CHECK_TIMEOUT, (check.check)()).await;
-        let status = match outcome {
-            Ok(Ok(())) => "up",
-            Ok(Err(error)) => {
+        let status = match check.check().await {
+            Ok(()) => "up",
+            Err(error) => {
                 tracing::warn!(check = %check.name, %error, "readiness check failed");
-                "down"
-            }
-            Err(_) => {
-                tracing::warn!(check = %check.name, "readiness check timed out");
                 "down"
             }
         };

@@ -13,6 +13,25 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 /// The longest request id accepted from a caller; longer ones are replaced.
 const MAX_INCOMING_LENGTH: usize = 128;
 
+tokio::task_local! {
+    /// The request id of the work this task is doing: set around each request's handling and
+    /// each event's, read when an event is written, so the event carries it onward.
+    static CURRENT: String;
+}
+
+/// The request id of the request or event being handled on this task, if any.
+pub fn current_request_id() -> Option<String> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
+/// Runs `work` with `id` as its request id.
+pub async fn with_request_id<F: std::future::Future>(id: Option<String>, work: F) -> F::Output {
+    match id {
+        Some(id) => CURRENT.scope(id, work).await,
+        None => work.await,
+    }
+}
+
 /// The id of the request being served.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestId(pub String);
@@ -51,8 +70,8 @@ pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Respo
         request
             .headers_mut()
             .insert(REQUEST_ID_HEADER, value.clone());
-        request.extensions_mut().insert(RequestId(id));
-        let mut response = next.run(request).await;
+        request.extensions_mut().insert(RequestId(id.clone()));
+        let mut response = CURRENT.scope(id, next.run(request)).await;
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
         response
     } else {

@@ -1,0 +1,198 @@
+//! Event payloads: what one service tells the others happened. Each payload names its
+//! CloudEvents `type`, versioned in the name (`tienda.<service>.<thing>.<happened>.v1`): a change
+//! that breaks a consumer is a new type (`.v2`) published beside the old one until no consumer
+//! reads the old. The `subject` is the id of the thing the event is about; events about one
+//! subject are delivered in the order they happened.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::auth::Role;
+
+/// A payload that travels in an event envelope.
+pub trait Event: Serialize + DeserializeOwned + Send + 'static {
+    /// The CloudEvents `type`.
+    const TYPE: &'static str;
+
+    /// The CloudEvents `subject`: the id of what the event is about.
+    fn subject(&self) -> String;
+}
+
+/// Events identity publishes about accounts.
+pub mod identity {
+    use super::*;
+
+    /// A new account: registered by its owner, or the first administrator made on start.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct UserRegistered {
+        /// The account.
+        pub user_id: Uuid,
+        /// Its normalised email.
+        pub email: String,
+        /// The name it gave.
+        pub name: String,
+        /// Its role.
+        pub role: Role,
+    }
+
+    impl Event for UserRegistered {
+        const TYPE: &'static str = "tienda.identity.user.registered.v1";
+        fn subject(&self) -> String {
+            self.user_id.to_string()
+        }
+    }
+
+    /// An administrator changed an account's role.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct UserRoleChanged {
+        /// The account.
+        pub user_id: Uuid,
+        /// Its email.
+        pub email: String,
+        /// Its name.
+        pub name: String,
+        /// The role it had.
+        pub previous_role: Role,
+        /// The role it has now.
+        pub role: Role,
+    }
+
+    impl Event for UserRoleChanged {
+        const TYPE: &'static str = "tienda.identity.user.role_changed.v1";
+        fn subject(&self) -> String {
+            self.user_id.to_string()
+        }
+    }
+
+    /// An account was deleted: it can no longer sign in, and its sessions are gone.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct UserDeleted {
+        /// The account that was.
+        pub user_id: Uuid,
+    }
+
+    impl Event for UserDeleted {
+        const TYPE: &'static str = "tienda.identity.user.deleted.v1";
+        fn subject(&self) -> String {
+            self.user_id.to_string()
+        }
+    }
+}
+
+/// Events the customers service publishes about customer records.
+pub mod customers {
+    use super::*;
+
+    /// What the other services may know of a customer record.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct CustomerSnapshot {
+        /// The record.
+        pub customer_id: Uuid,
+        /// The account linked to it, if any.
+        pub user_id: Option<Uuid>,
+        /// Its email.
+        pub email: String,
+        /// Given name.
+        pub given_name: String,
+        /// Family name.
+        pub family_name: String,
+        /// `active` or `deleted` (restorable for a while).
+        pub status: String,
+    }
+
+    /// A customer record was made (by staff, or for a new account).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct CustomerCreated {
+        /// The record as made.
+        #[serde(flatten)]
+        pub customer: CustomerSnapshot,
+    }
+
+    impl Event for CustomerCreated {
+        const TYPE: &'static str = "tienda.customers.customer.created.v1";
+        fn subject(&self) -> String {
+            self.customer.customer_id.to_string()
+        }
+    }
+
+    /// A customer record changed: its data, its account link or its status.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct CustomerUpdated {
+        /// The record as it is now.
+        #[serde(flatten)]
+        pub customer: CustomerSnapshot,
+    }
+
+    impl Event for CustomerUpdated {
+        const TYPE: &'static str = "tienda.customers.customer.updated.v1";
+        fn subject(&self) -> String {
+            self.customer.customer_id.to_string()
+        }
+    }
+
+    /// A customer's personal data was erased: every service that copied any of it must erase
+    /// its copy.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct CustomerErased {
+        /// The record, whose id stays.
+        pub customer_id: Uuid,
+        /// The account that was linked to it, if any.
+        pub user_id: Option<Uuid>,
+        /// The email it had, so that copies keyed by email can be found. Consumers must not keep
+        /// it.
+        pub email: String,
+    }
+
+    impl Event for CustomerErased {
+        const TYPE: &'static str = "tienda.customers.customer.erased.v1";
+        fn subject(&self) -> String {
+            self.customer_id.to_string()
+        }
+    }
+}
+
+/// Events the support service publishes about incidents.
+pub mod support {
+    use super::*;
+
+    /// An incident was opened.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct IncidentOpened {
+        /// The incident.
+        pub incident_id: Uuid,
+        /// The customer record it concerns, if known.
+        pub customer_id: Option<Uuid>,
+        /// The account that reported it, if any.
+        pub requester_user_id: Option<Uuid>,
+        /// `product`, `order`, `billing`, `service` or `other`.
+        pub category: String,
+        /// `low`, `normal`, `high` or `urgent`.
+        pub priority: String,
+    }
+
+    impl Event for IncidentOpened {
+        const TYPE: &'static str = "tienda.support.incident.opened.v1";
+        fn subject(&self) -> String {
+            self.incident_id.to_string()
+        }
+    }
+
+    /// An incident moved from one status to another.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+    pub struct IncidentStatusChanged {
+        /// The incident.
+        pub incident_id: Uuid,
+        /// The status it had.
+        pub from: String,
+        /// The status it has now.
+        pub to: String,
+    }
+
+    impl Event for IncidentStatusChanged {
+        const TYPE: &'static str = "tienda.support.incident.status_changed.v1";
+        fn subject(&self) -> String {
+            self.incident_id.to_string()
+        }
+    }
+}
