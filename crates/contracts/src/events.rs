@@ -132,16 +132,13 @@ pub mod customers {
     }
 
     /// A customer's personal data was erased: every service that copied any of it must erase
-    /// its copy.
+    /// its copy. It names the record and the account, and carries no personal data itself.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
     pub struct CustomerErased {
         /// The record, whose id stays.
         pub customer_id: Uuid,
         /// The account that was linked to it, if any.
         pub user_id: Option<Uuid>,
-        /// The email it had, so that copies keyed by email can be found. Consumers must not keep
-        /// it.
-        pub email: String,
     }
 
     impl Event for CustomerErased {

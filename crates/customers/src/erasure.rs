@@ -2,6 +2,7 @@
 //! orders and incidents that name it stay consistent.
 
 use contracts::auth::Role;
+use contracts::events::customers::CustomerErased;
 use platform::auth::Caller;
 use serde_json::json;
 use uuid::Uuid;
@@ -44,7 +45,13 @@ pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Cu
         &audit(id, actor, "customer.erased", json!({})),
     )
     .await?;
-    transaction.commit().await?;
+    // The other services erase their copies on this event; it carries ids only.
+    let announced = CustomerErased {
+        customer_id: id,
+        user_id: current.user_id,
+    };
+    state.events.publish(&mut transaction, &announced).await?;
+    state.events.commit(transaction).await?;
     tracing::info!(customer = %id, "customer erased");
     Ok(saved)
 }

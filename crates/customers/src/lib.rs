@@ -2,8 +2,8 @@
 //! of every change, and privacy (export, erasure), under `/api/customers`.
 //!
 //! A business keeps a record of each customer whether or not the customer has an account: staff
-//! create records; a customer with an account reaches its own at `/me`, linked on first use to
-//! the record with its account's email, or made from the account.
+//! create records; a new account is linked to the record with its email, or gets one made from
+//! it, when identity announces it ([`events`]); its owner reaches it at `/me`.
 //!
 //! Layout, as in every domain crate: [`domain`] (pure rules), [`records`] and
 //! [`contracted_services`] (what the routes do), [`store`] (all SQL), `http` (one file per
@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod erasure;
 pub mod error;
+pub mod events;
 mod http;
 pub mod own_record;
 pub mod records;
@@ -27,6 +28,7 @@ use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
+use platform::events::{Bus, Events};
 use platform::http::ReadinessCheck;
 
 pub use config::Config;
@@ -49,6 +51,8 @@ pub struct Inner {
     pub verifier: Arc<TokenVerifier>,
     /// How long a deleted record can be restored.
     pub restore_window: Duration,
+    /// What customers tells the other services.
+    pub events: Events,
 }
 
 /// The routes' state: cheap to clone.
@@ -77,14 +81,21 @@ pub struct Customers {
     pub state: State,
 }
 
-/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes.
-pub async fn build(config: Config, verifier: Arc<TokenVerifier>) -> anyhow::Result<Customers> {
+/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes,
+/// the event relay and consumer on `bus`, and the erasure of expired deletions.
+pub async fn build(
+    config: Config,
+    verifier: Arc<TokenVerifier>,
+    bus: &Bus,
+) -> anyhow::Result<Customers> {
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
+    let events = Events::new("customers", database.clone(), bus);
     let state = State(Arc::new(Inner {
         database: database.clone(),
         verifier,
         restore_window: config.restore_window,
+        events: events.clone(),
     }));
     if config.demo_data {
         demo::seed(&state).await?;
@@ -104,8 +115,13 @@ pub async fn build(config: Config, verifier: Arc<TokenVerifier>) -> anyhow::Resu
             name: "customers",
             router,
             openapi,
-            readiness: vec![ReadinessCheck::database("customers-database", database)],
-            tasks: vec![erase_expired],
+            readiness: vec![
+                ReadinessCheck::database("customers-database", database),
+                events.readiness(),
+            ],
+            tasks: std::iter::once(erase_expired)
+                .chain(events.tasks(events::handlers(&state)))
+                .collect(),
         },
         state,
     })

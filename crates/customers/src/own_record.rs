@@ -1,19 +1,32 @@
-//! A customer's own record (`/me`): found by account, linked by email, or made from the account
-//! on first use. Until the event backbone tells customers of new accounts, this first visit is
-//! what links an account to the record staff made for the same email.
+//! A customer's own record (`/me`), and how an account comes to have one: linked to the record
+//! staff made with its email, or made from the account, when identity announces the account
+//! (`user.registered`), or on the account's first `/me` if that comes first.
 
 use contracts::Email;
 use platform::auth::Caller;
+use platform::events::Tx;
 use platform::http::IfMatch;
+use uuid::Uuid;
 
 use crate::State;
 use crate::domain::customer::CustomerStatus;
 use crate::error::Error;
-use crate::records::{CustomerChange, apply_change, insert_with_audit, new_record, save};
+use crate::records::{CustomerChange, apply_change, insert_in, new_record, save, save_in};
 use crate::store::{self, Customer};
 
-/// The caller's own record, made on first use: linked to a record staff made with the same
-/// email if there is one, or created from the account's name and email.
+/// An account, as identity announced it or as its token shows it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The account id.
+    pub user_id: Uuid,
+    /// Its email.
+    pub email: String,
+    /// Its display name.
+    pub name: String,
+}
+
+/// The caller's own record. Normally the `user.registered` event has linked or made it; if the
+/// event is still on its way, the same step runs here.
 pub async fn own_record(state: &State, caller: &Caller) -> Result<Customer, Error> {
     if let Some(customer) = store::find_by_user(state.database.pool(), caller.user_id).await? {
         return match customer.status {
@@ -21,53 +34,71 @@ pub async fn own_record(state: &State, caller: &Caller) -> Result<Customer, Erro
             _ => Err(Error::NotFound),
         };
     }
+    let account = Account {
+        user_id: caller.user_id,
+        email: caller.email.clone(),
+        name: caller.name.clone(),
+    };
+    let mut transaction = state.database.begin().await?;
+    match link_or_create(state, &mut transaction, Some(caller), &account).await {
+        Ok(Some(customer)) => {
+            state.events.commit(transaction).await?;
+            Ok(customer)
+        }
+        Ok(None) => Err(Error::NotFound),
+        // The event's handler (or a concurrent first visit) linked or made it a moment ago.
+        Err(Error::Conflict(_) | Error::DuplicateEmail(_)) => {
+            drop(transaction);
+            store::find_by_user(state.database.pool(), caller.user_id)
+                .await?
+                .filter(|customer| customer.status == CustomerStatus::Active)
+                .ok_or(Error::NotFound)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Links the account to the active record with its email, or makes a record from it, in
+/// `transaction`. `None` when the account may not have one: the record with its email belongs to
+/// another account, or is deleted or erased.
+pub async fn link_or_create(
+    state: &State,
+    transaction: &mut Tx,
+    actor: Option<&Caller>,
+    account: &Account,
+) -> Result<Option<Customer>, Error> {
+    if let Some(existing) = store::find_by_user(&mut **transaction, account.user_id).await? {
+        return Ok((existing.status == CustomerStatus::Active).then_some(existing));
+    }
     let email =
-        Email::parse(&caller.email).map_err(|error| anyhow::anyhow!("token email: {error}"))?;
-    if let Some(id) = store::find_id_by_email(state.database.pool(), email.as_str()).await? {
-        let existing = store::find_customer(state.database.pool(), id)
+        Email::parse(&account.email).map_err(|error| anyhow::anyhow!("account email: {error}"))?;
+    if let Some(id) = store::find_id_by_email(&mut **transaction, email.as_str()).await? {
+        let existing = store::find_customer(&mut **transaction, id)
             .await?
             .ok_or(Error::NotFound)?;
-        if existing.status != CustomerStatus::Active {
-            return Err(Error::NotFound);
-        }
-        match existing.user_id {
-            // A concurrent first visit of this same user linked or made it a moment ago.
-            Some(linked) if linked == caller.user_id => return Ok(existing),
-            // Another account holds the record with this email: not the caller's to take.
-            Some(_) => return Err(Error::NotFound),
-            None => {}
+        if existing.status != CustomerStatus::Active || existing.user_id.is_some() {
+            return Ok(None);
         }
         let linked = Customer {
-            user_id: Some(caller.user_id),
+            user_id: Some(account.user_id),
             ..existing.clone()
         };
-        return match save(
+        let saved = save_in(
             state,
-            Some(caller),
+            transaction,
+            actor,
             &existing,
             linked,
             "customer.linked",
             None,
         )
-        .await
-        {
-            Ok(customer) => Ok(customer),
-            // A concurrent first call linked it: read what it made.
-            Err(Error::Conflict(_)) => Box::pin(own_record(state, caller)).await,
-            Err(error) => Err(error),
-        };
+        .await?;
+        return Ok(Some(saved));
     }
-    let (given, family) = split_name(&caller.name);
-    let record = new_record(given, family, email, Some(caller.user_id));
-    match insert_with_audit(state, Some(caller), record, "customer.created").await {
-        Ok(customer) => Ok(customer),
-        Err(Error::Conflict(_) | Error::DuplicateEmail(_)) => {
-            store::find_by_user(state.database.pool(), caller.user_id)
-                .await?
-                .ok_or(Error::NotFound)
-        }
-        Err(error) => Err(error),
-    }
+    let (given, family) = split_name(&account.name);
+    let record = new_record(given, family, email, Some(account.user_id));
+    let created = insert_in(state, transaction, actor, record, "customer.created").await?;
+    Ok(Some(created))
 }
 
 /// "Ana María López" → ("Ana", "María López"): a guess that the customer can correct.

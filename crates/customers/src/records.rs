@@ -6,8 +6,10 @@
 
 use contracts::Email;
 use contracts::auth::Role;
+use contracts::events::customers::{CustomerCreated, CustomerUpdated};
 use platform::FieldError;
 use platform::auth::Caller;
+use platform::events::Tx;
 use platform::http::IfMatch;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -222,7 +224,7 @@ pub(crate) fn new_record(
     }
 }
 
-/// Inserts a record and its first audit entry in one transaction.
+/// Inserts a record and its first audit entry in one transaction, and announces it.
 pub async fn insert_with_audit(
     state: &State,
     actor: Option<&Caller>,
@@ -230,9 +232,22 @@ pub async fn insert_with_audit(
     action: &str,
 ) -> Result<Customer, Error> {
     let mut transaction = state.database.begin().await?;
-    store::insert_customer(state.database.pool(), &mut transaction, &customer).await?;
+    let customer = insert_in(state, &mut transaction, actor, customer, action).await?;
+    state.events.commit(transaction).await?;
+    Ok(customer)
+}
+
+/// Inserts a record, its first audit entry and its `customer.created` event in `transaction`.
+pub(crate) async fn insert_in(
+    state: &State,
+    transaction: &mut Tx,
+    actor: Option<&Caller>,
+    customer: Customer,
+    action: &str,
+) -> Result<Customer, Error> {
+    store::insert_customer(state.database.pool(), transaction, &customer).await?;
     store::insert_audit(
-        &mut *transaction,
+        &mut **transaction,
         &audit(
             customer.id,
             actor,
@@ -241,7 +256,10 @@ pub async fn insert_with_audit(
         ),
     )
     .await?;
-    transaction.commit().await?;
+    let created = CustomerCreated {
+        customer: crate::events::snapshot(&customer),
+    };
+    state.events.publish(transaction, &created).await?;
     Ok(customer)
 }
 
@@ -314,19 +332,37 @@ pub(crate) async fn save(
     action: &str,
     extra: Option<Value>,
 ) -> Result<Customer, Error> {
+    let mut transaction = state.database.begin().await?;
+    let saved = save_in(state, &mut transaction, actor, current, next, action, extra).await?;
+    state.events.commit(transaction).await?;
+    Ok(saved)
+}
+
+/// As [`save`], in `transaction`; the change is announced as `customer.updated`.
+pub(crate) async fn save_in(
+    state: &State,
+    transaction: &mut Tx,
+    actor: Option<&Caller>,
+    current: &Customer,
+    next: Customer,
+    action: &str,
+    extra: Option<Value>,
+) -> Result<Customer, Error> {
     let changes = diff(current, &next);
     if changes.is_empty() && extra.is_none() {
         return Ok(current.clone());
     }
-    let mut transaction = state.database.begin().await?;
-    let saved = store::update_customer(state.database.pool(), &mut transaction, &next).await?;
+    let saved = store::update_customer(state.database.pool(), transaction, &next).await?;
     let recorded = extra.unwrap_or(Value::Object(changes));
     store::insert_audit(
-        &mut *transaction,
+        &mut **transaction,
         &audit(current.id, actor, action, recorded),
     )
     .await?;
-    transaction.commit().await?;
+    let updated = CustomerUpdated {
+        customer: crate::events::snapshot(&saved),
+    };
+    state.events.publish(transaction, &updated).await?;
     Ok(saved)
 }
 

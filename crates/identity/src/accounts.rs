@@ -1,6 +1,7 @@
 //! Accounts: registration, password changes and roles.
 
 use contracts::auth::Role;
+use contracts::events::identity::{UserDeleted, UserRegistered, UserRoleChanged};
 use platform::FieldError;
 use uuid::Uuid;
 
@@ -53,16 +54,32 @@ pub async fn register(
         return Err(Error::DuplicateEmail);
     }
     let hash = state.hasher.hash(password.expose()).await?;
+    let mut transaction = state.database.begin().await?;
     let user = store::insert_user(
-        state.database.pool(),
+        &mut *transaction,
         &email,
         name.as_str(),
         Role::Customer,
         &hash,
     )
     .await?;
+    state
+        .events
+        .publish(&mut transaction, &registered(&user))
+        .await?;
+    state.events.commit(transaction).await?;
     tracing::info!(user = %user.id, "registered");
     Ok(user)
+}
+
+/// The event of a new account.
+pub(crate) fn registered(user: &User) -> UserRegistered {
+    UserRegistered {
+        user_id: user.id,
+        email: user.email.to_string(),
+        name: user.name.clone(),
+        role: user.role,
+    }
 }
 
 /// Changes the caller's password after checking the current one; every other session of the
@@ -132,9 +149,46 @@ pub async fn set_role(state: &State, user_id: Uuid, role: Role) -> Result<User, 
         .await?
         .ok_or(Error::NotFound)?;
     store::revoke_user_sessions(&mut *transaction, user_id, None, "role changed").await?;
-    transaction.commit().await?;
+    state
+        .events
+        .publish(
+            &mut transaction,
+            &UserRoleChanged {
+                user_id,
+                email: updated.email.to_string(),
+                name: updated.name.clone(),
+                previous_role: user.role,
+                role,
+            },
+        )
+        .await?;
+    state.events.commit(transaction).await?;
     tracing::info!(user = %user_id, from = %user.role, to = %role, "role changed");
     Ok(updated)
+}
+
+/// Deletes an account: it can no longer sign in, its sessions end with it, and the other
+/// services hear of it. The caller's own account and the last administrator stay.
+pub async fn delete_user(state: &State, caller_id: Uuid, user_id: Uuid) -> Result<(), Error> {
+    if caller_id == user_id {
+        return Err(Error::SelfDeletion);
+    }
+    let mut transaction = state.database.begin().await?;
+    store::lock_admins(&mut transaction, state.database.backend()).await?;
+    let user = store::find_user(&mut *transaction, user_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if user.role == Role::Admin && store::count_admins(&mut *transaction).await? <= 1 {
+        return Err(Error::LastAdmin);
+    }
+    store::delete_user(&mut *transaction, user_id).await?;
+    state
+        .events
+        .publish(&mut transaction, &UserDeleted { user_id })
+        .await?;
+    state.events.commit(transaction).await?;
+    tracing::info!(user = %user_id, "account deleted");
+    Ok(())
 }
 
 #[cfg(test)]

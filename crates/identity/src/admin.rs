@@ -1,13 +1,15 @@
 //! The first administrator: made on start when no administrator exists.
 
 use contracts::auth::Role;
+use contracts::events::identity::UserRoleChanged;
 use platform::config::{ExposeSecret, SecretString};
 use platform::db::Database;
+use platform::events::Events;
 
 use crate::config::FirstAdmin;
 use crate::domain::{Email, NewPassword};
 use crate::hashing::PasswordHasher;
-use crate::store;
+use crate::{accounts, store};
 
 /// The email of a generated administrator.
 pub const GENERATED_ADMIN_EMAIL: &str = "admin@tienda.localhost";
@@ -24,6 +26,7 @@ pub struct GeneratedAdmin {
 /// generated them.
 pub async fn ensure_first_admin(
     database: &Database,
+    events: &Events,
     hasher: &PasswordHasher,
     first_admin: &FirstAdmin,
 ) -> anyhow::Result<Option<GeneratedAdmin>> {
@@ -61,7 +64,11 @@ pub async fn ensure_first_admin(
     )
     .await
     {
-        Ok(_) => {}
+        Ok(user) => {
+            events
+                .publish(&mut transaction, &accounts::registered(&user))
+                .await?;
+        }
         Err(store::StoreError::DuplicateEmail) => {
             let Some((user, _)) = store::find_credentials(database.pool(), email.as_str()).await?
             else {
@@ -69,10 +76,18 @@ pub async fn ensure_first_admin(
             };
             store::update_role(&mut *transaction, user.id, Role::Admin).await?;
             store::update_password_hash(&mut *transaction, user.id, &hash).await?;
+            let changed = UserRoleChanged {
+                user_id: user.id,
+                email: user.email.to_string(),
+                name: user.name.clone(),
+                previous_role: user.role,
+                role: Role::Admin,
+            };
+            events.publish(&mut transaction, &changed).await?;
         }
         Err(error) => return Err(error.into()),
     }
-    transaction.commit().await?;
+    events.commit(transaction).await?;
     tracing::info!(email = %email, "created the first administrator");
     Ok(generated.then(|| GeneratedAdmin {
         email: email.to_string(),

@@ -35,6 +35,9 @@ pub enum Error {
     /// The change would leave no administrator.
     #[error("the last administrator cannot lose the role")]
     LastAdmin,
+    /// An administrator tried to delete their own account.
+    #[error("cannot delete your own account")]
+    SelfDeletion,
     /// No such user (or not visible to the caller).
     #[error("not found")]
     NotFound,
@@ -88,6 +91,9 @@ impl From<Error> for ApiError {
             ),
             Error::LastAdmin => ApiError::Conflict(
                 "This is the last administrator; make another one first.".to_owned(),
+            ),
+            Error::SelfDeletion => ApiError::Conflict(
+                "You cannot delete your own account; ask another administrator.".to_owned(),
             ),
             Error::NotFound => ApiError::NotFound,
             Error::Busy => ApiError::Unavailable {

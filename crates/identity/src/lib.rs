@@ -10,6 +10,9 @@
 //! - [`store`]: all SQL. [`hashing`], [`keys`]: passwords and token signing.
 //! - `http`: one file per resource; handlers only extract, call and respond.
 //! - `migrations/{sqlite,postgres}`: the schema.
+//!
+//! Events: it publishes `user.registered`, `user.role_changed` and `user.deleted`
+//! (`contracts::events::identity`), each in the transaction of its change; it consumes none.
 
 pub mod accounts;
 pub mod admin;
@@ -29,6 +32,7 @@ use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
+use platform::events::{Bus, Events, Handlers};
 use platform::http::ReadinessCheck;
 
 pub use admin::GeneratedAdmin;
@@ -56,6 +60,8 @@ pub struct Inner {
     pub verifier: Arc<TokenVerifier>,
     /// Token settings.
     pub tokens: TokenConfig,
+    /// What identity tells the other services.
+    pub events: Events,
     /// Brute-force limits.
     pub throttle: domain::throttle::ThrottlePolicy,
 }
@@ -90,10 +96,11 @@ pub struct Identity {
 }
 
 /// Connects, migrates, loads the signing key, makes the first administrator if needed, and
-/// builds the routes.
-pub async fn build(config: Config) -> anyhow::Result<Identity> {
+/// builds the routes and the event relay on `bus`.
+pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
+    let events = Events::new("identity", database.clone(), bus);
     let hasher = hashing::PasswordHasher::new(&config.hashing).await?;
     let signer = keys::TokenSigner::load(
         &config.key_file,
@@ -110,7 +117,7 @@ pub async fn build(config: Config) -> anyhow::Result<Identity> {
         .with_revocation(Arc::new(sessions::SessionRevocationCheck(database.clone()))),
     );
     let generated_admin =
-        admin::ensure_first_admin(&database, &hasher, &config.first_admin).await?;
+        admin::ensure_first_admin(&database, &events, &hasher, &config.first_admin).await?;
     let state = State(Arc::new(Inner {
         database: database.clone(),
         hasher,
@@ -118,6 +125,7 @@ pub async fn build(config: Config) -> anyhow::Result<Identity> {
         verifier: verifier.clone(),
         tokens: config.tokens,
         throttle: config.throttle.clone(),
+        events: events.clone(),
     }));
     let (router, openapi) = http::router(state);
     let prune = {
@@ -139,8 +147,13 @@ pub async fn build(config: Config) -> anyhow::Result<Identity> {
             name: "identity",
             router,
             openapi,
-            readiness: vec![ReadinessCheck::database("identity-database", database)],
-            tasks: vec![prune],
+            readiness: vec![
+                ReadinessCheck::database("identity-database", database),
+                events.readiness(),
+            ],
+            tasks: std::iter::once(prune)
+                .chain(events.tasks(Handlers::new()))
+                .collect(),
         },
         verifier,
         generated_admin,

@@ -89,6 +89,11 @@ impl App {
         self.router.clone()
     }
 
+    /// The background tasks, for running the app's router elsewhere (tests).
+    pub fn into_tasks(self) -> Vec<BackgroundTask> {
+        self.tasks
+    }
+
     /// Serves until `shutdown` completes, then lets requests in flight and background tasks
     /// finish.
     pub async fn run(

@@ -6,7 +6,7 @@
 //! named `tienda_test_<uuid>`). Without it they are skipped, unless
 //! `TIENDA_TEST_REQUIRE_SERVICES=1`, which makes a missing server a failure: CI sets it.
 
-pub mod broker;
+pub mod events;
 
 use std::net::SocketAddr;
 

@@ -17,7 +17,7 @@ use platform::events::{
 };
 use platform::http::HttpMetrics;
 use platform::testing::TestDatabase;
-use platform::testing::broker::{TcpProxy, amqp_url, host_and_port, isolated_amqp_config, via};
+use platform::testing::events::{TcpProxy, amqp_url, host_and_port, isolated_amqp_config, via};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;

@@ -6,8 +6,10 @@
 
 use contracts::Email;
 use contracts::auth::Role;
+use contracts::events::support::{IncidentOpened, IncidentStatusChanged};
 use platform::FieldError;
 use platform::auth::Caller;
+use platform::events::Tx;
 use platform::http::IfMatch;
 use platform::idempotency::Claim;
 use platform::text::clean_text;
@@ -125,7 +127,8 @@ pub fn event(
     }
 }
 
-/// Agents become known to support on their first call (until identity's events tell it).
+/// Agents become known to support from identity's events; an agent whose role predates them is
+/// learned on its first call.
 pub async fn note_agent(state: &State, caller: &Caller) -> Result<(), Error> {
     if caller.role == Role::Agent {
         store::ensure_agent(
@@ -291,7 +294,15 @@ pub async fn create(
     if let Some(claim) = claim {
         claim.complete(&mut *transaction, 201, &body).await?;
     }
-    transaction.commit().await?;
+    let opened = IncidentOpened {
+        incident_id: incident.id,
+        customer_id: incident.customer_id,
+        requester_user_id: incident.requester_user_id,
+        category: incident.category.as_str().to_owned(),
+        priority: incident.priority.as_str().to_owned(),
+    };
+    state.events.publish(&mut transaction, &opened).await?;
+    state.events.commit(transaction).await?;
     Ok((view, body))
 }
 
@@ -334,8 +345,27 @@ pub async fn save(
     }
     next.version = current.version;
     let saved = store::update_incident(&mut transaction, &next, now).await?;
-    transaction.commit().await?;
+    publish_status_change(state, &mut transaction, current, &saved).await?;
+    state.events.commit(transaction).await?;
     Ok(saved)
+}
+
+/// Announces a move from `before`'s status to `after`'s, if there was one, in `transaction`.
+pub(crate) async fn publish_status_change(
+    state: &State,
+    transaction: &mut Tx,
+    before: &Incident,
+    after: &Incident,
+) -> Result<(), Error> {
+    if before.status != after.status {
+        let moved = IncidentStatusChanged {
+            incident_id: after.id,
+            from: before.status.as_str().to_owned(),
+            to: after.status.as_str().to_owned(),
+        };
+        state.events.publish(transaction, &moved).await?;
+    }
+    Ok(())
 }
 
 pub(crate) fn writable(incident: &Incident) -> Result<(), Error> {

@@ -4,7 +4,8 @@
 //!
 //! Layout, as in every domain crate: [`domain`] (states, calendar, SLA: pure), [`incidents`],
 //! [`conversation`] and [`agents`] (what the routes do), [`views`] (what the API shows),
-//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/{sqlite,postgres}`.
+//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/{sqlite,postgres}`,
+//! and [`events`] (what it publishes and consumes).
 
 pub mod agents;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod conversation;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod events;
 mod http;
 pub mod incidents;
 pub mod merging;
@@ -27,6 +29,7 @@ use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
+use platform::events::{Bus, Events};
 use platform::http::ReadinessCheck;
 use platform::time::Clock;
 
@@ -60,6 +63,8 @@ pub struct Inner {
     pub reopen_window: time::Duration,
     /// Resolved incidents close after this time.
     pub auto_close_after: time::Duration,
+    /// What support tells the other services.
+    pub events: Events,
 }
 
 /// The routes' state: cheap to clone.
@@ -92,15 +97,18 @@ fn duration(std: Duration) -> time::Duration {
     time::Duration::try_from(std).unwrap_or(time::Duration::MAX)
 }
 
-/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes
-/// and the timers (SLA sweep, auto-close, idempotency-key pruning).
+/// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes,
+/// the timers (SLA sweep, auto-close, idempotency-key pruning), and the event relay and
+/// consumer on `bus`.
 pub async fn build(
     config: Config,
     verifier: Arc<TokenVerifier>,
     clock: Arc<dyn Clock>,
+    bus: &Bus,
 ) -> anyhow::Result<Support> {
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
+    let events = Events::new("support", database.clone(), bus);
     let state = State(Arc::new(Inner {
         database: database.clone(),
         verifier,
@@ -110,6 +118,7 @@ pub async fn build(
         assignment: config.assignment,
         reopen_window: duration(config.reopen_window),
         auto_close_after: duration(config.auto_close_after),
+        events: events.clone(),
     }));
     if config.demo_data {
         demo::seed(&state).await?;
@@ -125,8 +134,13 @@ pub async fn build(
             name: "support",
             router,
             openapi,
-            readiness: vec![ReadinessCheck::database("support-database", database)],
-            tasks: vec![timers],
+            readiness: vec![
+                ReadinessCheck::database("support-database", database),
+                events.readiness(),
+            ],
+            tasks: std::iter::once(timers)
+                .chain(events.tasks(events::handlers(&state)))
+                .collect(),
         },
         state,
     })

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::State;
 use crate::domain::status::Status;
 use crate::error::Error;
-use crate::incidents::{event, get, note_agent, require_staff, writable};
+use crate::incidents::{event, get, note_agent, publish_status_change, require_staff, writable};
 use crate::store::{self, Event, Incident};
 use crate::views::{self, cache_sla};
 
@@ -82,6 +82,7 @@ pub async fn merge(
     let sla = views::sla(state, &next, &timeline, now);
     cache_sla(&mut next, &sla);
     let saved = store::update_incident(&mut transaction, &next, now).await?;
-    transaction.commit().await?;
+    publish_status_change(state, &mut transaction, &source, &saved).await?;
+    state.events.commit(transaction).await?;
     Ok(saved)
 }

@@ -19,6 +19,8 @@ use platform::App;
 use platform::auth::TokenVerifier;
 use platform::config::{ExposeSecret, SecretString};
 use platform::db::{DatabaseConfig, Migrations};
+use platform::events::amqp::{AmqpConfig, AmqpTransport};
+use platform::events::{Bus, DeadLetter, EventMetrics, HeldTransport, Transport};
 use platform::http::HttpMetrics;
 use platform::time::SystemClock;
 
@@ -67,6 +69,31 @@ pub enum Command {
     Migrate {
         /// The service whose TIENDA_DATABASE_URL to migrate; without it, every embedded database
         /// in the data dir
+        service: Option<ServiceName>,
+    },
+    /// Inspect and replay events whose handling failed every attempt
+    Events {
+        /// What to do
+        #[command(subcommand)]
+        command: EventsCommand,
+    },
+}
+
+/// `tienda events ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum EventsCommand {
+    /// List the dead letters, oldest first
+    DeadLetters {
+        /// The service whose TIENDA_DATABASE_URL to read; without it, every embedded database
+        #[arg(long)]
+        service: Option<ServiceName>,
+    },
+    /// Send a dead letter back to its handler (the running service picks it up within a second)
+    Replay {
+        /// The event id, as `dead-letters` lists it
+        id: uuid::Uuid,
+        /// The service whose TIENDA_DATABASE_URL holds it; without it, every embedded database
+        #[arg(long)]
         service: Option<ServiceName>,
     },
 }
@@ -161,14 +188,55 @@ fn create_data_dir(path: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create the data dir {}", path.display()))
 }
 
-/// Every service in one process, on SQLite files in the data dir.
+/// Every consuming service and the event types it takes: the queues a broker must hold, so that
+/// events published before a consumer first starts wait for it.
+pub fn event_topology() -> Vec<(String, Vec<String>)> {
+    let queue = |service: &str, types: &[&str]| {
+        (
+            service.to_owned(),
+            types.iter().map(|kind| (*kind).to_owned()).collect(),
+        )
+    };
+    vec![
+        queue("customers", &customers::events::CONSUMES),
+        queue("support", &support::events::CONSUMES),
+    ]
+}
+
+/// The event bus of this process: in memory when every service is here; RabbitMQ when
+/// `TIENDA_AMQP_URL` names one; otherwise events wait in the outbox.
+fn event_bus(settings: &Settings, metrics: &HttpMetrics, embedded: bool) -> anyhow::Result<Bus> {
+    let config = settings.events()?;
+    let metrics = EventMetrics::new(metrics);
+    if embedded {
+        return Ok(Bus::in_memory(config, metrics));
+    }
+    let transport: Arc<dyn Transport> = match &settings.amqp_url {
+        Some(url) => Arc::new(AmqpTransport::new(AmqpConfig {
+            exchange: settings.amqp_exchange.clone(),
+            queue_prefix: settings.amqp_queue_prefix.clone(),
+            topology: event_topology(),
+            ..AmqpConfig::new(url.expose_secret())
+        })),
+        None => {
+            tracing::warn!(
+                "TIENDA_AMQP_URL is not set: this service's events wait in its outbox and it consumes none"
+            );
+            Arc::new(HeldTransport)
+        }
+    };
+    Ok(Bus::new(transport, config, metrics))
+}
+
+/// Every service in one process, on SQLite files in the data dir, with an in-memory bus.
 pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     create_data_dir(&settings.data_dir)?;
-    let identity = identity::build(identity_config(
-        settings,
-        embedded_database(settings, "identity"),
-        true,
-    )?)
+    let metrics = HttpMetrics::new();
+    let bus = event_bus(settings, &metrics, true)?;
+    let identity = identity::build(
+        identity_config(settings, embedded_database(settings, "identity"), true)?,
+        &bus,
+    )
     .await
     .context("the identity service did not start")?;
     let customers = customers::build(
@@ -177,6 +245,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
             ..customers::Config::new(embedded_database(settings, "customers"))
         },
         identity.verifier.clone(),
+        &bus,
     )
     .await
     .context("the customers service did not start")?;
@@ -184,13 +253,14 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
         settings.support(embedded_database(settings, "support"), settings.demo_data)?,
         identity.verifier.clone(),
         Arc::new(SystemClock),
+        &bus,
     )
     .await
     .context("the support service did not start")?;
     let app = App::compose(
         vec![identity.service, customers.service, support.service],
         &settings.http(),
-        HttpMetrics::new(),
+        metrics,
     );
     Ok(Built {
         app,
@@ -222,58 +292,59 @@ fn required_database_url(settings: &Settings) -> anyhow::Result<&SecretString> {
         .context("`tienda serve` needs TIENDA_DATABASE_URL (postgres://... or sqlite://PATH)")
 }
 
-/// One service in this process, on the database of `TIENDA_DATABASE_URL`.
+/// One service in this process, on the database of `TIENDA_DATABASE_URL`, with its events over
+/// RabbitMQ (`TIENDA_AMQP_URL`).
 pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::Result<Built> {
     let database = database_config(settings, required_database_url(settings)?.expose_secret());
-    match service {
+    let metrics = HttpMetrics::new();
+    let bus = event_bus(settings, &metrics, false)?;
+    let (built, generated_admin) = match service {
         ServiceName::Identity => {
-            let identity = identity::build(identity_config(settings, database, false)?)
+            let identity = identity::build(identity_config(settings, database, false)?, &bus)
                 .await
                 .context("the identity service did not start")?;
-            Ok(Built {
-                app: App::compose(vec![identity.service], &settings.http(), HttpMetrics::new()),
-                generated_admin: identity.generated_admin,
-            })
+            (identity.service, identity.generated_admin)
         }
         ServiceName::Customers => {
-            let customers =
-                customers::build(customers::Config::new(database), remote_verifier(settings)?)
-                    .await
-                    .context("the customers service did not start")?;
-            Ok(Built {
-                app: App::compose(
-                    vec![customers.service],
-                    &settings.http(),
-                    HttpMetrics::new(),
-                ),
-                generated_admin: None,
-            })
+            let customers = customers::build(
+                customers::Config::new(database),
+                remote_verifier(settings)?,
+                &bus,
+            )
+            .await
+            .context("the customers service did not start")?;
+            (customers.service, None)
         }
         ServiceName::Support => {
             let support = support::build(
                 settings.support(database, false)?,
                 remote_verifier(settings)?,
                 Arc::new(SystemClock),
+                &bus,
             )
             .await
             .context("the support service did not start")?;
-            Ok(Built {
-                app: App::compose(vec![support.service], &settings.http(), HttpMetrics::new()),
-                generated_admin: None,
-            })
+            (support.service, None)
         }
-    }
+    };
+    Ok(Built {
+        app: App::compose(vec![built], &settings.http(), metrics),
+        generated_admin,
+    })
 }
 
-/// Brings a schema up to date: the named service's `TIENDA_DATABASE_URL`, or every embedded
-/// database in the data dir.
-pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyhow::Result<()> {
-    let every: [(ServiceName, &str, &Migrations); 3] = [
+/// The databases a maintenance command works on: the named service's `TIENDA_DATABASE_URL`, or
+/// every embedded database in the data dir.
+fn service_databases(
+    settings: &Settings,
+    service: Option<ServiceName>,
+) -> anyhow::Result<Vec<(&'static str, DatabaseConfig, &'static Migrations)>> {
+    let every: [(ServiceName, &'static str, &'static Migrations); 3] = [
         (ServiceName::Identity, "identity", &identity::MIGRATIONS),
         (ServiceName::Customers, "customers", &customers::MIGRATIONS),
         (ServiceName::Support, "support", &support::MIGRATIONS),
     ];
-    let targets: Vec<(&str, DatabaseConfig, &Migrations)> = match service {
+    Ok(match service {
         Some(wanted) => {
             let url = required_database_url(settings)?.expose_secret();
             every
@@ -291,12 +362,59 @@ pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyho
                 })
                 .collect()
         }
-    };
-    for (name, config, migrations) in targets {
-        let database = platform::db::Database::connect(&config).await?;
-        database.migrate(migrations).await?;
-        database.close().await;
+    })
+}
+
+/// Opens a service's database with its schema brought up to date.
+async fn open_migrated(
+    config: &DatabaseConfig,
+    migrations: &Migrations,
+) -> anyhow::Result<platform::db::Database> {
+    let database = platform::db::Database::connect(config).await?;
+    database.migrate(migrations).await?;
+    Ok(database)
+}
+
+/// Brings a schema up to date: the named service's `TIENDA_DATABASE_URL`, or every embedded
+/// database in the data dir.
+pub async fn migrate(settings: &Settings, service: Option<ServiceName>) -> anyhow::Result<()> {
+    for (name, config, migrations) in service_databases(settings, service)? {
+        open_migrated(&config, migrations).await?.close().await;
         tracing::info!(service = name, "schema is up to date");
     }
     Ok(())
+}
+
+/// The dead letters of the named service (`TIENDA_DATABASE_URL`) or of every embedded service,
+/// as (service, dead letter).
+pub async fn dead_letters(
+    settings: &Settings,
+    service: Option<ServiceName>,
+) -> anyhow::Result<Vec<(&'static str, DeadLetter)>> {
+    let mut found = Vec::new();
+    for (name, config, migrations) in service_databases(settings, service)? {
+        let database = open_migrated(&config, migrations).await?;
+        let letters = platform::events::dead_letters(database.pool()).await?;
+        database.close().await;
+        found.extend(letters.into_iter().map(|letter| (name, letter)));
+    }
+    Ok(found)
+}
+
+/// Sends the dead letter `id` back to its handler; answers the service that held it, or `None`
+/// when no database holds a dead letter with that id.
+pub async fn replay(
+    settings: &Settings,
+    service: Option<ServiceName>,
+    id: uuid::Uuid,
+) -> anyhow::Result<Option<&'static str>> {
+    for (name, config, migrations) in service_databases(settings, service)? {
+        let database = open_migrated(&config, migrations).await?;
+        let replayed = platform::events::replay(database.pool(), id).await?;
+        database.close().await;
+        if replayed {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
 }

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Parser;
 use platform::config::ExposeSecret;
-use tienda::{Cli, Command};
+use tienda::{Cli, Command, EventsCommand};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<()> {
         Command::All => tienda::build_embedded(&settings).await?,
         Command::Serve { service } => tienda::build_single(&settings, service).await?,
         Command::Migrate { service } => return tienda::migrate(&settings, service).await,
+        Command::Events { command } => return events(&settings, command).await,
     };
     if let Some(admin) = &built.generated_admin {
         // Shown once, on the terminal, never in the logs.
@@ -36,4 +37,40 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `tienda events ...`: prints for an operator.
+async fn events(settings: &tienda::Settings, command: EventsCommand) -> anyhow::Result<()> {
+    match command {
+        EventsCommand::DeadLetters { service } => {
+            let letters = tienda::dead_letters(settings, service).await?;
+            if letters.is_empty() {
+                println!("No dead letters.");
+            }
+            for (service, letter) in letters {
+                println!(
+                    "{service}\t{}\t{}\tsubject {}\t{} attempts\treceived {}\n\t{}",
+                    letter.id,
+                    letter.kind,
+                    letter.subject,
+                    letter.attempts,
+                    letter.received_at,
+                    letter
+                        .last_error
+                        .as_deref()
+                        .unwrap_or("(no error recorded)")
+                );
+            }
+            Ok(())
+        }
+        EventsCommand::Replay { id, service } => {
+            match tienda::replay(settings, service, id).await? {
+                Some(service) => {
+                    println!("Replaying {id} in {service}.");
+                    Ok(())
+                }
+                None => anyhow::bail!("no dead letter {id}"),
+            }
+        }
+    }
 }

@@ -27,6 +27,12 @@ pub struct Settings {
     pub identity_url: Option<String>,
     pub database_url: Option<SecretString>,
     pub db_max_connections: u32,
+    pub amqp_url: Option<SecretString>,
+    pub amqp_exchange: String,
+    pub amqp_queue_prefix: String,
+    pub events_max_attempts: u32,
+    pub events_outbox_retention_secs: u64,
+    pub events_inbox_retention_secs: u64,
     pub jwt_key_file: Option<PathBuf>,
     pub admin_email: Option<String>,
     pub admin_password: Option<SecretString>,
@@ -76,6 +82,12 @@ impl Default for Settings {
             identity_url: None,
             database_url: None,
             db_max_connections: 10,
+            amqp_url: None,
+            amqp_exchange: "tienda.events".to_owned(),
+            amqp_queue_prefix: "tienda".to_owned(),
+            events_max_attempts: 5,
+            events_outbox_retention_secs: 24 * 3600,
+            events_inbox_retention_secs: 7 * 24 * 3600,
             jwt_key_file: None,
             admin_email: None,
             admin_password: None,
@@ -265,6 +277,37 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_sla: Option<String>,
 
+    /// `tienda serve`: RabbitMQ for events between services, amqp://USER:PASSWORD@HOST:PORT/VHOST
+    /// (secret); without it a lone service's events stay in process
+    #[arg(long, env = "TIENDA_AMQP_URL", global = true, hide_env_values = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amqp_url: Option<String>,
+
+    /// The RabbitMQ topic exchange events go through [default: tienda.events]
+    #[arg(long, env = "TIENDA_AMQP_EXCHANGE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amqp_exchange: Option<String>,
+
+    /// The prefix of each consuming service's RabbitMQ queue [default: tienda]
+    #[arg(long, env = "TIENDA_AMQP_QUEUE_PREFIX", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amqp_queue_prefix: Option<String>,
+
+    /// Attempts at handling an event before it is dead-lettered [default: 5]
+    #[arg(long, env = "TIENDA_EVENTS_MAX_ATTEMPTS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_max_attempts: Option<u32>,
+
+    /// Seconds sent events stay in the outbox [default: 86400]
+    #[arg(long, env = "TIENDA_EVENTS_OUTBOX_RETENTION_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_outbox_retention_secs: Option<u64>,
+
+    /// Seconds handled event ids are remembered against redelivery [default: 604800]
+    #[arg(long, env = "TIENDA_EVENTS_INBOX_RETENTION_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_inbox_retention_secs: Option<u64>,
+
     /// Automatic assignment of new incidents [default: round-robin]
     #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -282,6 +325,20 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The event backbone's behaviour.
+    pub fn events(&self) -> anyhow::Result<platform::events::EventsConfig> {
+        anyhow::ensure!(
+            self.events_max_attempts >= 1,
+            "TIENDA_EVENTS_MAX_ATTEMPTS must be at least 1"
+        );
+        Ok(platform::events::EventsConfig {
+            max_attempts: self.events_max_attempts,
+            outbox_retention: Duration::from_secs(self.events_outbox_retention_secs),
+            inbox_retention: Duration::from_secs(self.events_inbox_retention_secs),
+            ..platform::events::EventsConfig::default()
+        })
+    }
+
     /// The HTTP edge's config.
     pub fn http(&self) -> platform::http::HttpConfig {
         platform::http::HttpConfig {

@@ -25,13 +25,15 @@ fn help_documents_every_setting_and_its_environment_variable() -> anyhow::Result
         "TIENDA_CONFIG",
         "TIENDA_LOGIN_MAX_FAILURES_PER_ACCOUNT",
         "TIENDA_HASH_QUEUE",
+        "TIENDA_AMQP_URL",
+        "TIENDA_EVENTS_MAX_ATTEMPTS",
     ] {
         assert!(
             help.contains(variable),
             "--help does not mention {variable}"
         );
     }
-    for command in ["all", "serve", "migrate"] {
+    for command in ["all", "serve", "migrate", "events"] {
         assert!(
             help.contains(command),
             "--help does not mention `{command}`"

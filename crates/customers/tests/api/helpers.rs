@@ -3,8 +3,10 @@
 use contracts::auth::Role;
 use platform::App;
 use platform::db::Backend;
+use platform::events::Bus;
 use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::{TestDatabase, TestIssuer, spawn_router};
+use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
+use platform::testing::{TestDatabase, TestIssuer};
 pub use platform::testing::{assert_problem, error_code, json_body, text};
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -16,7 +18,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub issuer: TestIssuer,
     pub state: customers::State,
-    _database: TestDatabase,
+    /// The bus it consumes from and publishes to.
+    pub bus: Bus,
+    pub database: TestDatabase,
+    _tasks: DropGuard,
 }
 
 /// A caller: a token for a user.
@@ -39,7 +44,8 @@ pub async fn spawn_app_with(
     let issuer = TestIssuer::new();
     let mut config = customers::Config::new(database.config.clone());
     customize(&mut config);
-    let built = match customers::build(config, issuer.verifier()).await {
+    let bus = memory_bus();
+    let built = match customers::build(config, issuer.verifier(), &bus).await {
         Ok(built) => built,
         Err(error) => panic!("customers did not start: {error:#}"),
     };
@@ -48,13 +54,15 @@ pub async fn spawn_app_with(
         &HttpConfig::default(),
         HttpMetrics::new(),
     );
-    let address = spawn_router(app.router()).await;
+    let (address, tasks) = spawn_app_with_tasks(app).await;
     Some(TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         issuer,
         state: built.state,
-        _database: database,
+        bus,
+        database,
+        _tasks: tasks,
     })
 }
 
@@ -63,6 +71,15 @@ pub fn unique_email() -> String {
 }
 
 impl TestApp {
+    /// The events customers wrote to its outbox, oldest first, as (type, data).
+    pub async fn published(&self) -> Vec<(String, Value)> {
+        platform::testing::events::published_events(&self.database.config)
+            .await
+            .into_iter()
+            .map(|envelope| (envelope.kind, envelope.data))
+            .collect()
+    }
+
     /// The URL of a customers path: `/` is the collection itself, `/?q=x` its query.
     pub fn url(&self, path: &str) -> String {
         let path = if path == "/" || path.starts_with("/?") {

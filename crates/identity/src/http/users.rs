@@ -1,4 +1,5 @@
-//! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`: user administration.
+//! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`, `DELETE /users/{id}`: user
+//! administration.
 
 use axum::extract::{Path, State as AxumState};
 use contracts::auth::Role;
@@ -22,7 +23,7 @@ use crate::{State, accounts};
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
         .routes(routes!(list_users))
-        .routes(routes!(get_user, update_user))
+        .routes(routes!(get_user, update_user, delete_user))
 }
 
 /// Filters and paging of the user list.
@@ -138,4 +139,30 @@ async fn update_user(
     Ok(Json(
         accounts::set_role(&state, id, body.role).await?.into(),
     ))
+}
+
+/// Delete a user (administrators only): the account can no longer sign in, its sessions end,
+/// and the other services are told (`user.deleted`). Not your own account, nor the last
+/// administrator.
+#[utoipa::path(
+    delete, path = "/users/{id}", tag = "identity",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Your own account, or the last administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn delete_user(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    caller.require_admin()?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    accounts::delete_user(&state, caller.user_id, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

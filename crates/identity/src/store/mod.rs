@@ -12,8 +12,9 @@ pub use sessions::{
 };
 pub use throttle::{throttle_clear, throttle_locked_until, throttle_record_failure};
 pub use users::{
-    User, UserFilter, count_admins, email_exists, find_credentials, find_password_hash, find_user,
-    insert_user, list_users, lock_admins, update_password_hash, update_role,
+    User, UserFilter, count_admins, delete_user, email_exists, find_credentials,
+    find_password_hash, find_user, insert_user, list_users, lock_admins, update_password_hash,
+    update_role,
 };
 
 /// What may go wrong in the store that a caller acts on.

@@ -183,6 +183,18 @@ pub async fn update_role(
     row.as_ref().map(user_from_row).transpose()
 }
 
+/// Deletes a user; its sessions and refresh tokens go with it (foreign keys cascade).
+pub async fn delete_user(
+    executor: impl Executor<'_, Database = Any>,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id.to_string())
+        .execute(executor)
+        .await?;
+    Ok(deleted.rows_affected() > 0)
+}
+
 /// Replaces a user's password hash.
 pub async fn update_password_hash(
     executor: impl Executor<'_, Database = Any>,

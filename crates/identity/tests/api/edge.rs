@@ -73,7 +73,7 @@ backend_test! {
 }
 
 /// Every route identity serves, as (method, path template).
-const ROUTES: [(&str, &str); 10] = [
+const ROUTES: [(&str, &str); 11] = [
     ("post", "/api/identity/register"),
     ("post", "/api/identity/login"),
     ("post", "/api/identity/refresh"),
@@ -83,6 +83,7 @@ const ROUTES: [(&str, &str); 10] = [
     ("get", "/api/identity/users"),
     ("get", "/api/identity/users/{id}"),
     ("patch", "/api/identity/users/{id}"),
+    ("delete", "/api/identity/users/{id}"),
     ("get", "/api/identity/jwks.json"),
 ];
 

@@ -27,7 +27,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The signing key file, for tests that forge tokens.
     pub key_path: std::path::PathBuf,
-    _database: TestDatabase,
+    database: TestDatabase,
     _dir: TempDir,
 }
 
@@ -69,7 +69,7 @@ pub async fn spawn_app_with_http(
         },
     };
     customize(&mut config);
-    let identity = match identity::build(config).await {
+    let identity = match identity::build(config, &platform::testing::events::memory_bus()).await {
         Ok(identity) => identity,
         Err(error) => panic!("identity did not start: {error:#}"),
     };
@@ -79,7 +79,7 @@ pub async fn spawn_app_with_http(
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         key_path,
-        _database: database,
+        database,
         _dir: dir,
     })
 }
@@ -90,6 +90,15 @@ pub fn unique_email() -> String {
 }
 
 impl TestApp {
+    /// The events identity wrote to its outbox, oldest first, as (type, data).
+    pub async fn published(&self) -> Vec<(String, Value)> {
+        platform::testing::events::published_events(&self.database.config)
+            .await
+            .into_iter()
+            .map(|envelope| (envelope.kind, envelope.data))
+            .collect()
+    }
+
     /// The URL of an identity path (`/login` → `http://.../api/identity/login`).
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/identity{path}", self.address)

@@ -156,3 +156,73 @@ backend_test! {
         assert_problem(app.get("/users?cursor=AA", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 }
+
+backend_test! {
+    async fn an_admin_deletes_a_user_whose_sessions_end_and_who_cannot_sign_in_again(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let email = app.new_customer().await;
+        let tokens = app.tokens(&email, GOOD_PASSWORD).await;
+        let id = user_id(&app, &tokens.access).await;
+        // The user itself, and a customer, may not.
+        for token in [&tokens.access] {
+            let response = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(token)).await;
+            assert_problem(response, StatusCode::FORBIDDEN).await;
+        }
+        let response = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_problem(app.me(&tokens.access).await, StatusCode::UNAUTHORIZED).await;
+        let login = app.post("/login", &json!({"email": email, "password": GOOD_PASSWORD})).await;
+        assert_problem(login, StatusCode::UNAUTHORIZED).await;
+        let again = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        assert_problem(again, StatusCode::NOT_FOUND).await;
+        let unknown = app.send(app.client.delete(app.url("/users/not-a-uuid")).bearer_auth(&admin.access)).await;
+        assert_problem(unknown, StatusCode::NOT_FOUND).await;
+        // The email is free again.
+        assert_eq!(app.register(&email, GOOD_PASSWORD, "Back Again").await.status(), StatusCode::CREATED);
+    }
+}
+
+backend_test! {
+    async fn an_admin_cannot_delete_their_own_account_nor_the_last_admin(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let own = user_id(&app, &admin.access).await;
+        let response = app.send(app.client.delete(app.url(&format!("/users/{own}"))).bearer_auth(&admin.access)).await;
+        assert_problem(response, StatusCode::CONFLICT).await;
+        assert_eq!(app.me(&admin.access).await.status(), StatusCode::OK);
+    }
+}
+
+backend_test! {
+    async fn registration_role_change_and_deletion_are_published_in_order(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let admin = app.admin_tokens().await;
+        let email = app.new_customer().await;
+        let tokens = app.tokens(&email, GOOD_PASSWORD).await;
+        let id = user_id(&app, &tokens.access).await;
+        let promote = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
+        assert_eq!(promote.status(), StatusCode::OK);
+        // A refused change publishes nothing.
+        let bad = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "emperor"}))).await;
+        assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let delete = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        assert_eq!(delete.status(), StatusCode::NO_CONTENT);
+        let published = app.published().await;
+        let about_user: Vec<&(String, Value)> =
+            published.iter().filter(|(_, data)| data["user_id"] == id.as_str()).collect();
+        let kinds: Vec<&str> = about_user.iter().map(|(kind, _)| kind.as_str()).collect();
+        assert_eq!(kinds, [
+            "tienda.identity.user.registered.v1",
+            "tienda.identity.user.role_changed.v1",
+            "tienda.identity.user.deleted.v1",
+        ]);
+        assert_eq!(about_user[0].1["email"], email.as_str());
+        assert_eq!(about_user[0].1["role"], "customer");
+        assert_eq!(about_user[1].1["previous_role"], "customer");
+        assert_eq!(about_user[1].1["role"], "agent");
+        // The first administrator was announced too.
+        assert_eq!(published[0].0, "tienda.identity.user.registered.v1");
+        assert_eq!(published[0].1["role"], "admin");
+    }
+}

@@ -33,7 +33,7 @@ pub use envelope::Envelope;
 pub use handlers::{Handlers, Tx, Unprocessable};
 pub use inbox::{DeadLetter, Inbox, dead_letters, replay};
 pub use metrics::EventMetrics;
-pub use transport::{MemoryTransport, Published, Transport};
+pub use transport::{HeldTransport, MemoryTransport, Published, Transport};
 
 use crate::app::BackgroundTask;
 use crate::db::{Backend, Database};
@@ -147,7 +147,7 @@ impl Events {
         &self,
         connection: &mut AnyConnection,
         event: &E,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), sqlx::Error> {
         outbox::insert(self.inner.service, connection, event).await?;
         Ok(())
     }

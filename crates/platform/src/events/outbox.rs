@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use contracts::events::Event;
 use sqlx::{AnyConnection, Row};
 
@@ -18,13 +17,15 @@ use crate::time::{from_db, now, to_db};
 /// The advisory lock that lets one replica of a service relay at a time (order needs one).
 const RELAY_LOCK: i64 = 0x7469_656e_6461_0001;
 
-/// Writes `event` into the outbox in the caller's transaction; returns its envelope.
+/// Writes `event` into the outbox in the caller's transaction; returns its envelope. A payload
+/// that does not serialise is an encoding error, as a bad query parameter would be.
 pub(crate) async fn insert<E: Event>(
     service: &str,
     connection: &mut AnyConnection,
     event: &E,
-) -> anyhow::Result<Envelope> {
-    let envelope = Envelope::wrap(service, event, crate::http::current_request_id())?;
+) -> Result<Envelope, sqlx::Error> {
+    let envelope = Envelope::wrap(service, event, crate::http::current_request_id())
+        .map_err(|error| sqlx::Error::Encode(error.into()))?;
     sqlx::query(
         "INSERT INTO event_outbox (id, type, subject, envelope, created_at) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -35,8 +36,7 @@ pub(crate) async fn insert<E: Event>(
     .bind(envelope.to_json())
     .bind(to_db(envelope.time))
     .execute(connection)
-    .await
-    .context("cannot write an event to the outbox")?;
+    .await?;
     Ok(envelope)
 }
 
@@ -89,7 +89,8 @@ pub(crate) async fn relay(events: &Events) -> anyhow::Result<Round> {
     if let Some(error) = published.error {
         return Err(error.context("the transport did not confirm every event"));
     }
-    Ok(if rows.len() == usize::try_from(batch).unwrap_or(0) {
+    let full = rows.len() == usize::try_from(batch).unwrap_or(0);
+    Ok(if full && published.confirmed == envelopes.len() {
         Round::More
     } else {
         Round::Idle

@@ -109,3 +109,35 @@ impl Transport for MemoryTransport {
         Box::pin(async { Ok(()) })
     }
 }
+
+/// The transport of a lone service started without a broker: events stay in its outbox, none
+/// lost, until it is started with one; it consumes nothing.
+#[derive(Debug, Default)]
+pub struct HeldTransport;
+
+impl Transport for HeldTransport {
+    fn name(&self) -> &'static str {
+        "held"
+    }
+
+    fn publish<'a>(&'a self, _events: &'a [Envelope]) -> BoxFuture<'a, Published> {
+        Box::pin(async {
+            Published {
+                confirmed: 0,
+                error: None,
+            }
+        })
+    }
+
+    fn subscribe(&self, inbox: Inbox) -> Option<BackgroundTask> {
+        tracing::warn!(
+            service = inbox.service(),
+            "no broker: this service consumes no events"
+        );
+        None
+    }
+
+    fn check(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+}

@@ -161,3 +161,20 @@ pub async fn next_round_robin(
     .await?;
     Ok(id.as_deref().map(uuid).transpose()?)
 }
+
+/// Makes an agent available or not for automatic assignment; false when support does not know
+/// the agent.
+pub async fn set_agent_available(
+    executor: impl Executor<'_, Database = Any>,
+    user_id: Uuid,
+    available: bool,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE agents SET available = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(i64::from(available))
+        .bind(to_db(now))
+        .bind(user_id.to_string())
+        .execute(executor)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -291,3 +291,37 @@ pub async fn active_incident_ids(pool: &AnyPool) -> Result<Vec<Uuid>, StoreError
         .map(|id| uuid(id))
         .collect::<anyhow::Result<_>>()?)
 }
+
+/// Replaces the personal data in the incidents of an erased customer (by record or account):
+/// the requester's name and email, the description, the rating comment, and the bodies of the
+/// customer's own comments. Returns how many incidents it touched.
+pub async fn anonymise_requester(
+    transaction: &mut sqlx::Transaction<'static, Any>,
+    customer_id: Uuid,
+    user_id: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let customer_id = customer_id.to_string();
+    let user_id = user_id.map(|id| id.to_string());
+    if let Some(user_id) = &user_id {
+        sqlx::query(
+            "UPDATE incident_events SET body = '[erased]' WHERE author_id = $1 AND body IS NOT NULL",
+        )
+        .bind(user_id)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    let touched = sqlx::query(
+        "UPDATE incidents SET requester_name = 'Erased customer', \
+         requester_email = 'erased@erased.invalid', \
+         description = '[erased at the customer''s request]', rating_comment = NULL, \
+         version = version + 1, updated_at = $1 \
+         WHERE customer_id = $2 OR (requester_user_id IS NOT NULL AND requester_user_id = $3)",
+    )
+    .bind(to_db(now))
+    .bind(&customer_id)
+    .bind(user_id.as_deref().unwrap_or(""))
+    .execute(&mut **transaction)
+    .await?;
+    Ok(touched.rows_affected())
+}

@@ -7,12 +7,12 @@ mod incidents;
 
 pub use agents::{
     Agent, ensure_agent, find_agent, list_agents, lock_agents, next_round_robin, open_counts,
-    touch_assigned, update_agent,
+    set_agent_available, touch_assigned, update_agent,
 };
 pub use events::{Event, insert_event, list_events};
 pub use incidents::{
-    Incident, IncidentFilter, QueueCursor, active_incident_ids, find_incident, insert_incident,
-    list_incidents, resolved_before, update_incident,
+    Incident, IncidentFilter, QueueCursor, active_incident_ids, anonymise_requester, find_incident,
+    insert_incident, list_incidents, resolved_before, update_incident,
 };
 
 use uuid::Uuid;

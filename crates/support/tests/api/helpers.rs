@@ -5,8 +5,10 @@ use std::sync::Arc;
 use contracts::auth::Role;
 use platform::App;
 use platform::db::Backend;
+use platform::events::Bus;
 use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::{TestDatabase, TestIssuer, spawn_router};
+use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
+use platform::testing::{TestDatabase, TestIssuer};
 pub use platform::testing::{assert_problem, error_code, json_body, text};
 use platform::time::ManualClock;
 use reqwest::{Response, StatusCode};
@@ -19,7 +21,10 @@ pub struct TestApp {
     pub issuer: TestIssuer,
     pub clock: Arc<ManualClock>,
     pub state: support::State,
-    _database: TestDatabase,
+    /// The bus it consumes from and publishes to.
+    pub bus: Bus,
+    pub database: TestDatabase,
+    _tasks: DropGuard,
 }
 
 #[derive(Clone)]
@@ -46,7 +51,8 @@ pub async fn spawn_app_with(
     let clock = Arc::new(ManualClock::new(start()));
     let mut config = support::Config::new(database.config.clone());
     customize(&mut config);
-    let built = match support::build(config, issuer.verifier(), clock.clone()).await {
+    let bus = memory_bus();
+    let built = match support::build(config, issuer.verifier(), clock.clone(), &bus).await {
         Ok(built) => built,
         Err(error) => panic!("support did not start: {error:#}"),
     };
@@ -55,18 +61,29 @@ pub async fn spawn_app_with(
         &HttpConfig::default(),
         HttpMetrics::new(),
     );
-    let address = spawn_router(app.router()).await;
+    let (address, tasks) = spawn_app_with_tasks(app).await;
     Some(TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         issuer,
         clock,
         state: built.state,
-        _database: database,
+        bus,
+        database,
+        _tasks: tasks,
     })
 }
 
 impl TestApp {
+    /// The events support wrote to its outbox, oldest first, as (type, data).
+    pub async fn published(&self) -> Vec<(String, Value)> {
+        platform::testing::events::published_events(&self.database.config)
+            .await
+            .into_iter()
+            .map(|envelope| (envelope.kind, envelope.data))
+            .collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/support{path}", self.address)
     }

@@ -1,0 +1,313 @@
+//! Events across services as Tienda runs them: in one process on the in-memory bus, and as
+//! separate `tienda serve` processes on PostgreSQL and RabbitMQ. Plus `tienda events`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use platform::events::amqp::AmqpConfig;
+use platform::testing::events::{amqp_url, delete_topology, eventually};
+use platform::testing::{TestDatabase, spawn_router};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tienda::Settings;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_tienda");
+const ADMIN_EMAIL: &str = "ops@example.com";
+const ADMIN_PASSWORD: &str = "granite willow beacon 9";
+const PASSWORD: &str = "copper meadow lantern";
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.unwrap_or(Value::Null)
+}
+
+async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    match request.send().await {
+        Ok(response) => response,
+        Err(error) => panic!("request failed: {error}"),
+    }
+}
+
+async fn access_token(
+    client: &reqwest::Client,
+    identity: &str,
+    email: &str,
+    password: &str,
+) -> String {
+    let login = send(
+        client
+            .post(format!("{identity}/api/identity/login"))
+            .json(&json!({"email": email, "password": password})),
+    )
+    .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    json_of(login).await["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The customer record with `email`, as an administrator of `customers` finds it.
+async fn customer_record(
+    client: &reqwest::Client,
+    customers: &str,
+    token: &str,
+    email: &str,
+) -> Option<Value> {
+    let found = send(
+        client
+            .get(format!("{customers}/api/customers?q={email}"))
+            .bearer_auth(token),
+    )
+    .await;
+    json_of(found).await["items"]
+        .as_array()
+        .and_then(|items| items.first().cloned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the_incidents() {
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("no temp dir")
+    };
+    let settings = Settings {
+        data_dir: dir.path().to_path_buf(),
+        demo_data: false,
+        admin_email: Some(ADMIN_EMAIL.into()),
+        admin_password: Some(ADMIN_PASSWORD.to_owned().into()),
+        ..Settings::default()
+    };
+    let built = match tienda::build_embedded(&settings).await {
+        Ok(built) => built,
+        Err(error) => panic!("{error:#}"),
+    };
+    let router = built.app.router();
+    let _tasks = platform::testing::events::run_tasks(built.app.into_tasks()).drop_guard();
+    let base = format!("http://{}", spawn_router(router).await);
+    let client = reqwest::Client::new();
+    let registered =
+        send(client.post(format!("{base}/api/identity/register")).json(
+            &json!({"email": "lucia@example.com", "password": PASSWORD, "name": "Lucía Pérez"}),
+        ))
+        .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let admin = access_token(&client, &base, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let record = eventually("the customer record", || async {
+        customer_record(&client, &base, &admin, "lucia@example.com").await
+    })
+    .await;
+    assert_eq!(record["given_name"], "Lucía");
+    let lucia = access_token(&client, &base, "lucia@example.com", PASSWORD).await;
+    let opened = send(client.post(format!("{base}/api/support/incidents")).bearer_auth(&lucia)
+        .json(&json!({"subject": "Broken leash", "description": "Lucía Pérez, Calle Mayor 1: the leash broke.", "category": "product"}))).await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let incident = json_of(opened).await;
+    let customer_id = record["id"].as_str().unwrap_or_default();
+    let erased = send(
+        client
+            .post(format!("{base}/api/customers/{customer_id}/erase"))
+            .bearer_auth(&admin)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(erased.status(), StatusCode::OK);
+    let incident_url = format!(
+        "{base}/api/support/incidents/{}",
+        incident["id"].as_str().unwrap_or_default()
+    );
+    let anonymised = eventually("the anonymised incident", || async {
+        let seen = json_of(send(client.get(&incident_url).bearer_auth(&admin)).await).await;
+        (seen["requester_name"] == "Erased customer").then_some(seen)
+    })
+    .await;
+    assert!(
+        !anonymised.to_string().contains("Calle Mayor"),
+        "{anonymised}"
+    );
+}
+
+/// A `tienda serve` process, killed when dropped.
+struct Process {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(service: &str, environment: &[(&str, String)]) -> Process {
+    let mut command = Command::new(BINARY);
+    command
+        .args(["serve", service])
+        .env("TIENDA_ADDR", "127.0.0.1:0")
+        .env("TIENDA_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (name, value) in environment {
+        command.env(name, value);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(error) => panic!("cannot start tienda serve {service}: {error}"),
+    };
+    let mut line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
+    let Some(address) = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+    else {
+        let _ = child.kill();
+        panic!("tienda serve {service} did not start: {line:?}");
+    };
+    Process {
+        url: format!("http://{address}"),
+        child,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_through_the_identity_process_makes_a_record_in_the_customers_process() {
+    let Some(identity_db) = TestDatabase::new(platform::db::Backend::Postgres).await else {
+        return;
+    };
+    let Some(customers_db) = TestDatabase::new(platform::db::Backend::Postgres).await else {
+        return;
+    };
+    let Some(broker) = amqp_url() else { return };
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("no temp dir")
+    };
+    let key = dir.path().join("jwt.pem");
+    let made = identity::keys::TokenSigner::load(
+        &identity::keys::KeyFile {
+            path: key.clone(),
+            create_if_missing: true,
+        },
+        "tienda",
+        "tienda",
+        Duration::from_secs(60),
+    );
+    assert!(made.is_ok());
+    let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
+    let exchange = format!("{unique}.events");
+    use platform::config::ExposeSecret;
+    let common = |database: &TestDatabase| {
+        vec![
+            (
+                "TIENDA_DATABASE_URL",
+                database.config.url.expose_secret().to_owned(),
+            ),
+            ("TIENDA_AMQP_URL", broker.clone()),
+            ("TIENDA_AMQP_EXCHANGE", exchange.clone()),
+            ("TIENDA_AMQP_QUEUE_PREFIX", unique.clone()),
+        ]
+    };
+    let mut identity_env = common(&identity_db);
+    identity_env.extend([
+        ("TIENDA_JWT_KEY_FILE", key.display().to_string()),
+        ("TIENDA_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
+        ("TIENDA_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
+    ]);
+    let identity = serve("identity", &identity_env);
+    // Identity publishes before customers ever starts: the event waits in customers' queue.
+    let client = reqwest::Client::new();
+    let registered = send(
+        client
+            .post(format!("{}/api/identity/register", identity.url))
+            .json(
+                &json!({"email": "dist@example.com", "password": PASSWORD, "name": "Dist Ribuido"}),
+            ),
+    )
+    .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let user = json_of(registered).await;
+    let mut customers_env = common(&customers_db);
+    customers_env.push(("TIENDA_IDENTITY_URL", identity.url.clone()));
+    let customers = serve("customers", &customers_env);
+    let admin = access_token(&client, &identity.url, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let record = eventually("the customer record in the customers process", || async {
+        customer_record(&client, &customers.url, &admin, "dist@example.com").await
+    })
+    .await;
+    assert_eq!(record["user_id"], user["id"]);
+    let ready = json_of(send(client.get(format!("{}/health/ready", customers.url))).await).await;
+    assert_eq!(ready["status"], "up", "{ready}");
+    assert!(
+        ready.to_string().contains("customers-events-amqp"),
+        "{ready}"
+    );
+    drop(customers);
+    drop(identity);
+    let config = AmqpConfig {
+        exchange,
+        queue_prefix: unique,
+        ..AmqpConfig::new(broker)
+    };
+    delete_topology(&config, &["customers", "support"]).await;
+}
+
+#[test]
+fn the_events_command_lists_and_replays_dead_letters() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        Command::new(BINARY)
+            .args(args)
+            .env("TIENDA_DATA_DIR", &data)
+            .env("TIENDA_LOG", "warn")
+            .output()
+    };
+    let empty = run(&["events", "dead-letters"])?;
+    assert!(
+        empty.status.success(),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
+    assert!(String::from_utf8_lossy(&empty.stdout).contains("No dead letters."));
+    // A dead letter, as a handler that failed every attempt leaves it.
+    let id = uuid::Uuid::now_v7();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let database = platform::db::Database::connect(&platform::db::DatabaseConfig::sqlite_file(&data.join("support.db"))).await?;
+        sqlx::query("INSERT INTO event_inbox (id, type, subject, envelope, status, attempts, next_attempt_at, last_error, received_at) \
+                     VALUES ($1, 'tienda.customers.customer.erased.v1', 'c-1', '{}', 'dead', 5, '2026-01-01T00:00:00.000000Z', 'it kept failing', '2026-01-01T00:00:00.000000Z')")
+            .bind(id.to_string())
+            .execute(database.pool())
+            .await?;
+        database.close().await;
+        anyhow::Ok(())
+    })?;
+    let listed = run(&["events", "dead-letters"])?;
+    let listed_text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed_text.contains(&id.to_string())
+            && listed_text.contains("it kept failing")
+            && listed_text.contains("support"),
+        "{listed_text}"
+    );
+    let replayed = run(&["events", "replay", &id.to_string()])?;
+    assert!(
+        replayed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replayed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&replayed.stdout).contains("support"));
+    let again = run(&["events", "replay", &id.to_string()])?;
+    assert!(
+        !again.status.success(),
+        "a replayed event is no longer dead"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no dead letter"));
+    let after = run(&["events", "dead-letters"])?;
+    assert!(String::from_utf8_lossy(&after.stdout).contains("No dead letters."));
+    let bad = run(&["events", "replay", "not-a-uuid"])?;
+    assert!(!bad.status.success());
+    Ok(())
+}
