@@ -124,6 +124,20 @@ async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the
         !anonymised.to_string().contains("Calle Mayor"),
         "{anonymised}"
     );
+    let metrics = send(client.get(format!("{base}/metrics")))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    for line in [
+        r#"tienda_events_consumed_total{service="customers"}"#,
+        r#"tienda_events_consumed_total{service="support"}"#,
+        r#"tienda_events_published_total{service="identity"}"#,
+        r#"tienda_outbox_backlog{service="customers"}"#,
+        r#"tienda_outbox_oldest_pending_seconds{service="support"}"#,
+    ] {
+        assert!(metrics.contains(line), "{line} missing from /metrics");
+    }
 }
 
 /// A `tienda serve` process, killed when dropped.
