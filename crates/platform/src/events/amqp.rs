@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use futures::StreamExt;
 use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
     BasicRejectOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
@@ -359,35 +359,51 @@ impl Shared {
                 }
                 next = consumer.next() => next,
             };
-            let delivery = next.context("the broker ended the subscription")??;
-            match Envelope::from_json(&delivery.data) {
-                Err(error) => {
-                    tracing::warn!(%queue, %error, "not an event: sent to the dead-letter queue");
-                    delivery
-                        .acker
-                        .reject(BasicRejectOptions { requeue: false })
-                        .await?;
+            let first = next.context("the broker ended the subscription")??;
+            // Take whatever else has already arrived, to store it in one transaction.
+            let mut deliveries = vec![first];
+            while deliveries.len() < usize::from(self.config.prefetch.max(1)) {
+                match consumer.next().now_or_never() {
+                    Some(Some(Ok(delivery))) => deliveries.push(delivery),
+                    _ => break,
                 }
-                Ok(envelope) => match inbox.receive(&envelope).await {
-                    Ok(()) => {
-                        delivery.acker.ack(BasicAckOptions::default()).await?;
+            }
+            let mut events = Vec::with_capacity(deliveries.len());
+            let mut last = None;
+            for delivery in deliveries {
+                match Envelope::from_json(&delivery.data) {
+                    Ok(envelope) => {
+                        events.push(envelope);
+                        last = Some(delivery);
                     }
                     Err(error) => {
-                        // The inbox's database is down: give the message back and wait.
-                        tracing::warn!(%queue, error = %format!("{error:#}"), "cannot store an event; requeued");
+                        tracing::warn!(%queue, %error, "not an event: sent to the dead-letter queue");
                         delivery
                             .acker
-                            .nack(BasicNackOptions {
-                                requeue: true,
-                                multiple: false,
-                            })
+                            .reject(BasicRejectOptions { requeue: false })
                             .await?;
-                        tokio::select! {
-                            () = cancel.cancelled() => {},
-                            () = tokio::time::sleep(Duration::from_secs(1)) => {},
-                        }
                     }
-                },
+                }
+            }
+            let Some(last) = last else { continue };
+            match inbox.receive_all(&events).await {
+                Ok(()) => {
+                    last.acker.ack(BasicAckOptions { multiple: true }).await?;
+                }
+                Err(error) => {
+                    // The inbox's database is down: give the messages back and wait.
+                    tracing::warn!(%queue, error = %format!("{error:#}"), "cannot store events; requeued");
+                    last.acker
+                        .nack(BasicNackOptions {
+                            requeue: true,
+                            multiple: true,
+                        })
+                        .await?;
+                    tokio::select! {
+                        () = cancel.cancelled() => {},
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {},
+                    }
+                }
             }
         }
     }

@@ -119,20 +119,36 @@ impl Inbox {
     /// Stores an arriving event durably, once per id; the transport acknowledges it after this
     /// returns `Ok`.
     pub async fn receive(&self, envelope: &Envelope) -> anyhow::Result<()> {
+        self.receive_all(std::slice::from_ref(envelope)).await
+    }
+
+    /// Stores arriving events durably in one transaction, each once per id: a transport hands
+    /// over what it has at once, and acknowledges all of it after this returns `Ok`.
+    pub async fn receive_all(&self, envelopes: &[Envelope]) -> anyhow::Result<()> {
+        if envelopes.is_empty() {
+            return Ok(());
+        }
         let at = to_db(now());
-        sqlx::query(
-            "INSERT INTO event_inbox \
-             (id, type, subject, envelope, status, attempts, next_attempt_at, received_at) \
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(envelope.id.to_string())
-        .bind(&envelope.kind)
-        .bind(&envelope.subject)
-        .bind(envelope.to_json())
-        .bind(&at)
-        .execute(self.inner.database.pool())
-        .await
-        .context("the inbox could not store an event")?;
+        let mut transaction = self.inner.database.begin().await?;
+        for envelope in envelopes {
+            sqlx::query(
+                "INSERT INTO event_inbox \
+                 (id, type, subject, envelope, status, attempts, next_attempt_at, received_at) \
+                 VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(envelope.id.to_string())
+            .bind(&envelope.kind)
+            .bind(&envelope.subject)
+            .bind(envelope.to_json())
+            .bind(&at)
+            .execute(&mut *transaction)
+            .await
+            .context("the inbox could not store an event")?;
+        }
+        transaction
+            .commit()
+            .await
+            .context("the inbox could not store its events")?;
         self.inner.wake.notify_one();
         Ok(())
     }

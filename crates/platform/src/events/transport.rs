@@ -58,15 +58,11 @@ pub struct MemoryTransport {
 }
 
 impl MemoryTransport {
-    fn subscribers_of(&self, kind: &str) -> Vec<Inbox> {
+    fn subscribers(&self) -> Vec<Inbox> {
         let Ok(inboxes) = self.inboxes.read() else {
             return Vec::new();
         };
-        inboxes
-            .iter()
-            .filter_map(WeakInbox::upgrade)
-            .filter(|inbox| inbox.types().iter().any(|wanted| wanted == kind))
-            .collect()
+        inboxes.iter().filter_map(WeakInbox::upgrade).collect()
     }
 }
 
@@ -77,14 +73,21 @@ impl Transport for MemoryTransport {
 
     fn publish<'a>(&'a self, events: &'a [Envelope]) -> BoxFuture<'a, Published> {
         Box::pin(async move {
-            for (index, envelope) in events.iter().enumerate() {
-                for inbox in self.subscribers_of(&envelope.kind) {
-                    if let Err(error) = inbox.receive(envelope).await {
-                        return Published {
-                            confirmed: index,
-                            error: Some(error),
-                        };
-                    }
+            // Each subscriber stores its share of the batch in one transaction. If one fails,
+            // none of the batch counts as confirmed; whoever stored it already ignores the
+            // second delivery.
+            for inbox in self.subscribers() {
+                let wanted = inbox.types();
+                let share: Vec<Envelope> = events
+                    .iter()
+                    .filter(|envelope| wanted.contains(&envelope.kind))
+                    .cloned()
+                    .collect();
+                if let Err(error) = inbox.receive_all(&share).await {
+                    return Published {
+                        confirmed: 0,
+                        error: Some(error),
+                    };
                 }
             }
             Published::all(events.len())
