@@ -92,11 +92,16 @@ pub fn unique_email() -> String {
 impl TestApp {
     /// The events identity wrote to its outbox, oldest first, as (type, data).
     pub async fn published(&self) -> Vec<(String, Value)> {
-        platform::testing::events::published_events(&self.database.config)
+        self.published_envelopes()
             .await
             .into_iter()
             .map(|envelope| (envelope.kind, envelope.data))
             .collect()
+    }
+
+    /// The events identity wrote to its outbox, oldest first, whole.
+    pub async fn published_envelopes(&self) -> Vec<platform::events::Envelope> {
+        platform::testing::events::published_events(&self.database.config).await
     }
 
     /// The URL of an identity path (`/login` → `http://.../api/identity/login`).

@@ -226,3 +226,21 @@ backend_test! {
         assert_eq!(published[0].1["role"], "admin");
     }
 }
+
+backend_test! {
+    async fn an_event_carries_the_request_id_of_the_request_that_caused_it(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let email = unique_email();
+        let response = app.send(
+            app.client.post(app.url("/register")).header("x-request-id", "trace-4711")
+                .json(&json!({"email": email, "password": GOOD_PASSWORD, "name": "Traced"})),
+        ).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let envelopes = app.published_envelopes().await;
+        let registered = envelopes.iter().find(|envelope| envelope.data["email"] == email.as_str());
+        let registered = registered.unwrap_or_else(|| panic!("no event for the registration"));
+        assert_eq!(registered.requestid.as_deref(), Some("trace-4711"));
+        assert_eq!(registered.source, "/tienda/identity");
+        assert_eq!(registered.subject, text(&registered.data["user_id"]));
+    }
+}
