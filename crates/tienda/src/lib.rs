@@ -105,6 +105,8 @@ pub enum ServiceName {
     Identity,
     /// Customer records, contracted services, privacy
     Customers,
+    /// Categories, products, search
+    Catalog,
     /// Incidents, agents, SLA
     Support,
 }
@@ -249,6 +251,13 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     )
     .await
     .context("the customers service did not start")?;
+    let catalog = catalog::build(
+        catalog::Config::new(embedded_database(settings, "catalog")),
+        identity.verifier.clone(),
+        &bus,
+    )
+    .await
+    .context("the catalog service did not start")?;
     let support = support::build(
         settings.support(embedded_database(settings, "support"), settings.demo_data)?,
         identity.verifier.clone(),
@@ -258,7 +267,12 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     .await
     .context("the support service did not start")?;
     let app = App::compose(
-        vec![identity.service, customers.service, support.service],
+        vec![
+            identity.service,
+            customers.service,
+            catalog.service,
+            support.service,
+        ],
         &settings.http(),
         metrics,
     );
@@ -315,6 +329,16 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
             .context("the customers service did not start")?;
             (customers.service, None)
         }
+        ServiceName::Catalog => {
+            let catalog = catalog::build(
+                catalog::Config::new(database),
+                remote_verifier(settings)?,
+                &bus,
+            )
+            .await
+            .context("the catalog service did not start")?;
+            (catalog.service, None)
+        }
         ServiceName::Support => {
             let support = support::build(
                 settings.support(database, false)?,
@@ -339,9 +363,10 @@ fn service_databases(
     settings: &Settings,
     service: Option<ServiceName>,
 ) -> anyhow::Result<Vec<(&'static str, DatabaseConfig, &'static Migrations)>> {
-    let every: [(ServiceName, &'static str, &'static Migrations); 3] = [
+    let every: [(ServiceName, &'static str, &'static Migrations); 4] = [
         (ServiceName::Identity, "identity", &identity::MIGRATIONS),
         (ServiceName::Customers, "customers", &customers::MIGRATIONS),
+        (ServiceName::Catalog, "catalog", &catalog::MIGRATIONS),
         (ServiceName::Support, "support", &support::MIGRATIONS),
     ];
     Ok(match service {

@@ -122,6 +122,7 @@ fn it_starts_on_a_fresh_data_dir_answers_and_stops_cleanly_on_sigterm() -> anyho
     assert!(dir.path().join("data/identity.db").exists());
     assert!(dir.path().join("data/customers.db").exists());
     assert!(dir.path().join("data/support.db").exists());
+    assert!(dir.path().join("data/catalog.db").exists());
     Ok(())
 }
 

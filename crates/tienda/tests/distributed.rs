@@ -85,6 +85,12 @@ backend_test! {
         let settings = Settings { database_url: Some(third.config.url.clone()), ..Settings::default() };
         let migrated = tienda::migrate(&settings, Some(ServiceName::Support)).await;
         assert!(migrated.is_ok(), "{migrated:?}");
+        let Some(fourth) = TestDatabase::new(backend).await else { return };
+        let settings = Settings { database_url: Some(fourth.config.url.clone()), ..Settings::default() };
+        for _ in 0..2 {
+            let migrated = tienda::migrate(&settings, Some(ServiceName::Catalog)).await;
+            assert!(migrated.is_ok(), "{migrated:?}");
+        }
     }
 }
 

@@ -113,6 +113,9 @@ async fn the_api_document_and_its_viewer_are_served() -> anyhow::Result<()> {
     let address = spawn_router(built.app.router()).await;
     let document = body(reqwest::get(format!("http://{address}/api/openapi.json")).await?).await;
     assert!(document["paths"]["/api/identity/login"]["post"].is_object());
+    assert!(document["paths"]["/api/catalog/products"]["get"].is_object());
+    let categories = reqwest::get(format!("http://{address}/api/catalog/categories")).await?;
+    assert_eq!(categories.status(), StatusCode::OK);
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
     let viewer = reqwest::get(format!("http://{address}/api/docs/")).await?;
     assert_eq!(viewer.status(), StatusCode::OK);

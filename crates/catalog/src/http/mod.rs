@@ -1,0 +1,22 @@
+//! The catalog's HTTP edge: one file per resource, composed under `/api/catalog`.
+
+mod categories;
+mod products;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::State;
+
+/// Where the routes live.
+pub const PREFIX: &str = "/api/catalog";
+
+/// Every route, with the OpenAPI document.
+pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let routes = OpenApiRouter::new()
+        .merge(categories::router())
+        .merge(products::router());
+    OpenApiRouter::new()
+        .nest(PREFIX, routes)
+        .with_state(state)
+        .split_for_parts()
+}

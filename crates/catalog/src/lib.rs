@@ -1,0 +1,99 @@
+//! The catalog service: categories (a tree), products of three kinds (books, pets, other
+//! goods) with their attributes, stock, and search, under `/api/catalog`.
+//!
+//! Layout, as in every domain crate: [`domain`] (money, ISBNs, kinds: pure), [`categories`] and
+//! [`products`] (what the routes do), [`store`] (all SQL, full-text search per backend), `http`
+//! (one file per resource), [`events`] (what it publishes), `migrations/{sqlite,postgres}`.
+
+pub mod categories;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod events;
+mod http;
+pub mod products;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use platform::Service;
+use platform::auth::TokenVerifier;
+use platform::db::{Database, Migrations};
+use platform::events::{Bus, Events, Handlers};
+use platform::http::ReadinessCheck;
+
+pub use config::Config;
+pub use http::PREFIX;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
+/// What the routes share.
+pub struct Inner {
+    /// The catalog database.
+    pub database: Database,
+    /// Verifies callers' tokens.
+    pub verifier: Arc<TokenVerifier>,
+    /// What the catalog tells the other services.
+    pub events: Events,
+}
+
+/// The routes' state: cheap to clone.
+#[derive(Clone)]
+pub struct State(Arc<Inner>);
+
+impl std::ops::Deref for State {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<State> for Arc<TokenVerifier> {
+    fn from_ref(state: &State) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The built catalog service.
+pub struct Catalog {
+    /// The service, to compose into an app.
+    pub service: Service,
+    /// Its state, for work outside requests (tests).
+    pub state: State,
+}
+
+/// Connects, migrates, and builds the routes and the event relay on `bus`.
+pub async fn build(
+    config: Config,
+    verifier: Arc<TokenVerifier>,
+    bus: &Bus,
+) -> anyhow::Result<Catalog> {
+    let database = Database::connect(&config.database).await?;
+    database.migrate(&MIGRATIONS).await?;
+    let events = Events::new("catalog", database.clone(), bus);
+    let state = State(Arc::new(Inner {
+        database: database.clone(),
+        verifier,
+        events: events.clone(),
+    }));
+    let (router, openapi) = http::router(state.clone());
+    Ok(Catalog {
+        service: Service {
+            name: "catalog",
+            router,
+            openapi,
+            readiness: vec![
+                ReadinessCheck::database("catalog-database", database),
+                events.readiness(),
+            ],
+            tasks: events.tasks(Handlers::new()),
+        },
+        state,
+    })
+}

@@ -1,0 +1,48 @@
+//! All of the catalog's SQL, one file per table. The same statements run on SQLite and
+//! PostgreSQL, except full-text search (FTS5 there, `tsvector` here), which `products` writes
+//! per backend.
+//!
+//! Categories and products carry a `version`; updates are guarded (`WHERE version = $n`), so two
+//! concurrent writers cannot both apply a change computed from the same read.
+
+mod categories;
+mod products;
+
+pub use categories::{
+    Category, category_in_use, delete_category, find_category, insert_category, list_categories,
+    update_category,
+};
+pub use products::{
+    After, Product, ProductQuery, ProductStatus, Sort, find_product, insert_product,
+    search_products, update_product,
+};
+
+/// What may go wrong that a caller acts on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A sibling category has this name (its id).
+    #[error("a sibling category has this name")]
+    DuplicateName(Option<uuid::Uuid>),
+    /// A product or category names a category that does not exist.
+    #[error("unknown category")]
+    UnknownCategory,
+    /// A category still holds products or categories.
+    #[error("the category is in use")]
+    InUse,
+    /// The row changed since it was read.
+    #[error("stale version")]
+    Stale,
+    /// A database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A stored value that does not parse.
+    #[error(transparent)]
+    Corrupt(#[from] anyhow::Error),
+}
+
+pub(crate) use platform::db::parse_stored_uuid as uuid;
+
+/// A foreign key that points nowhere (the category of a product or parent of a category).
+pub(crate) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+}
