@@ -1,5 +1,7 @@
 //! The catalog service's configuration.
 
+use std::time::Duration;
+
 use platform::db::DatabaseConfig;
 
 /// Everything the catalog needs to start.
@@ -7,11 +9,19 @@ use platform::db::DatabaseConfig;
 pub struct Config {
     /// Its database.
     pub database: DatabaseConfig,
+    /// How long a reservation holds stock before it expires unless committed (15 minutes).
+    pub reservation_ttl: Duration,
+    /// Seed the demo catalog into an empty database (embedded mode on a new data dir).
+    pub demo_data: bool,
 }
 
 impl Config {
-    /// The defaults for a database.
+    /// The defaults for a database: reservations held 15 minutes, no demo data.
     pub fn new(database: DatabaseConfig) -> Self {
-        Self { database }
+        Self {
+            database,
+            reservation_ttl: Duration::from_secs(15 * 60),
+            demo_data: false,
+        }
     }
 }

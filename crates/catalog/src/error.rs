@@ -20,6 +20,17 @@ pub enum Error {
     /// A sibling category has the name (its id, when known).
     #[error("duplicate category name")]
     DuplicateCategory(Option<Uuid>),
+    /// Some lines of a reservation are short of stock: `(product, requested, available)`.
+    #[error("insufficient stock")]
+    InsufficientStock(Vec<(Uuid, i64, i64)>),
+    /// The author reviewed the product already.
+    #[error("already reviewed")]
+    DuplicateReview {
+        /// The product.
+        product_id: Uuid,
+        /// The existing review, when known.
+        review_id: Option<Uuid>,
+    },
     /// `If-Match` named an old version.
     #[error("stale")]
     Stale,
@@ -48,6 +59,12 @@ impl From<StoreError> for Error {
             StoreError::UnknownCategory => {
                 Error::invalid("category_id", "unknown", "there is no such category")
             }
+            StoreError::DuplicateOrder => {
+                Error::Conflict("The order has a reservation already.".into())
+            }
+            StoreError::DuplicateReview(_) => {
+                Error::Conflict("You reviewed this product already.".into())
+            }
             StoreError::InUse => Error::Conflict(
                 "The category still holds products or categories; move or delete them first."
                     .into(),
@@ -74,6 +91,30 @@ impl From<Error> for ApiError {
             Error::DuplicateCategory(None) => {
                 ApiError::Conflict("A category with this name already sits there.".into())
             }
+            Error::InsufficientStock(lines) => ApiError::ConflictDetails {
+                kind: "insufficient-stock",
+                detail: "Some lines are short of stock; nothing was reserved.".into(),
+                details: serde_json::json!({
+                    "lines": lines.iter().map(|(product, requested, available)| serde_json::json!({
+                        "product_id": product,
+                        "requested": requested,
+                        "available": available,
+                    })).collect::<Vec<_>>()
+                }),
+            },
+            Error::DuplicateReview {
+                product_id,
+                review_id,
+            } => match review_id {
+                Some(review) => ApiError::Duplicate {
+                    detail: "You reviewed this product already; change that review instead.".into(),
+                    existing: format!(
+                        "{}/products/{product_id}/reviews/{review}",
+                        crate::http::PREFIX
+                    ),
+                },
+                None => ApiError::Conflict("You reviewed this product already.".into()),
+            },
             Error::Stale => ApiError::PreconditionFailed,
             Error::Conflict(detail) => ApiError::Conflict(detail),
             Error::Database(error) => ApiError::from(error),

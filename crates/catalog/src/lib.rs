@@ -1,17 +1,21 @@
 //! The catalog service: categories (a tree), products of three kinds (books, pets, other
 //! goods) with their attributes, stock, and search, under `/api/catalog`.
 //!
-//! Layout, as in every domain crate: [`domain`] (money, ISBNs, kinds: pure), [`categories`] and
-//! [`products`] (what the routes do), [`store`] (all SQL, full-text search per backend), `http`
-//! (one file per resource), [`events`] (what it publishes), `migrations/{sqlite,postgres}`.
+//! Layout, as in every domain crate: [`domain`] (money, ISBNs, kinds: pure), [`categories`],
+//! [`products`], [`stock`] (reservations, adjustments) and [`reviews`] (what the routes do),
+//! [`store`] (all SQL, full-text search per backend), `http` (one file per resource),
+//! [`events`] (what it publishes), [`demo`], `migrations/{sqlite,postgres}`.
 
 pub mod categories;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
 mod http;
 pub mod products;
+pub mod reviews;
+pub mod stock;
 pub mod store;
 
 use std::sync::Arc;
@@ -32,6 +36,9 @@ pub static MIGRATIONS: Migrations = Migrations {
     postgres: sqlx::migrate!("migrations/postgres"),
 };
 
+/// How often expired reservations are looked for.
+const EXPIRY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the routes share.
 pub struct Inner {
     /// The catalog database.
@@ -40,6 +47,8 @@ pub struct Inner {
     pub verifier: Arc<TokenVerifier>,
     /// What the catalog tells the other services.
     pub events: Events,
+    /// How long a reservation holds stock.
+    pub reservation_ttl: std::time::Duration,
 }
 
 /// The routes' state: cheap to clone.
@@ -68,7 +77,8 @@ pub struct Catalog {
     pub state: State,
 }
 
-/// Connects, migrates, and builds the routes and the event relay on `bus`.
+/// Connects, migrates, seeds the demo catalog when asked on an empty database, and builds the
+/// routes, the expiry of reservations and the event relay on `bus`.
 pub async fn build(
     config: Config,
     verifier: Arc<TokenVerifier>,
@@ -81,8 +91,23 @@ pub async fn build(
         database: database.clone(),
         verifier,
         events: events.clone(),
+        reservation_ttl: config.reservation_ttl,
     }));
+    if config.demo_data {
+        demo::seed(&state).await?;
+    }
     let (router, openapi) = http::router(state.clone());
+    let expiry_state = state.clone();
+    let expiry = platform::periodic(EXPIRY_INTERVAL, move || {
+        let state = expiry_state.clone();
+        async move {
+            match stock::expire(&state).await {
+                Ok(0) => {}
+                Ok(expired) => tracing::info!(expired, "expired reservations released"),
+                Err(error) => tracing::warn!(%error, "releasing expired reservations failed"),
+            }
+        }
+    });
     Ok(Catalog {
         service: Service {
             name: "catalog",
@@ -92,7 +117,9 @@ pub async fn build(
                 ReadinessCheck::database("catalog-database", database),
                 events.readiness(),
             ],
-            tasks: events.tasks(Handlers::new()),
+            tasks: std::iter::once(expiry)
+                .chain(events.tasks(Handlers::new()))
+                .collect(),
         },
         state,
     })

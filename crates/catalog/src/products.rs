@@ -56,7 +56,8 @@ pub struct NewProduct {
     pub attributes: Value,
 }
 
-/// A change to a product; every field is optional. The kind and the seller never change.
+/// A change to a product; every field is optional. The kind and the seller never change; stock
+/// moves through `POST /products/{id}/stock` and reservations, never by overwriting.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductChange {
@@ -68,8 +69,6 @@ pub struct ProductChange {
     pub category_id: Option<Uuid>,
     /// A new price.
     pub price: Option<Money>,
-    /// A new stock (not for pets: their stock follows `pet_status`).
-    pub stock: Option<i64>,
     /// New images (replacing the old).
     pub images: Option<Vec<String>>,
     /// New tags (replacing the old).
@@ -77,8 +76,6 @@ pub struct ProductChange {
     /// New attributes (replacing the old, checked as for a new product).
     #[schema(value_type = Option<Object>)]
     pub attributes: Option<Value>,
-    /// A pet's sale status: `available` (stock 1), `reserved` or `sold` (stock 0).
-    pub pet_status: Option<PetStatus>,
 }
 
 fn this_year() -> i64 {
@@ -221,30 +218,6 @@ fn apply(current: &Product, change: ProductChange) -> Result<Product, Error> {
     if let Some(price) = change.price {
         check_money(&price, &mut errors);
         next.price = price;
-    }
-    if let Some(stock) = change.stock {
-        if current.kind == Kind::Pet {
-            errors.push(FieldError::new(
-                "stock",
-                "not_allowed",
-                "a pet's stock follows its pet_status",
-            ));
-        } else {
-            check_stock(stock, &mut errors);
-            next.stock = stock;
-        }
-    }
-    if let Some(status) = change.pet_status {
-        if current.kind == Kind::Pet {
-            next.pet_status = Some(status);
-            next.stock = i64::from(status == PetStatus::Available);
-        } else {
-            errors.push(FieldError::new(
-                "pet_status",
-                "not_allowed",
-                "only pets have one",
-            ));
-        }
     }
     if let Some(images) = change.images
         && let Some(images) = collect(parse_images(&images), &mut errors)

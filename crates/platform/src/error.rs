@@ -61,6 +61,10 @@ pub struct Problem {
     /// For duplicates: the path of the record that already exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing: Option<String>,
+    /// For conflicts that come with data (the lines short of stock, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 /// Every way an HTTP request can fail, named by meaning.
@@ -84,6 +88,17 @@ pub enum ApiError {
     /// Duplicate or illegal state change (409).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A conflict that comes with data for the client (409), as the problem's `details`, with
+    /// its own problem type `urn:tienda:problem:<kind>`.
+    #[error("conflict: {detail}")]
+    ConflictDetails {
+        /// The problem type's last part, e.g. `insufficient-stock`.
+        kind: &'static str,
+        /// What happened.
+        detail: String,
+        /// The data.
+        details: serde_json::Value,
+    },
     /// A record with the same unique key exists already (409); the problem points to it.
     #[error("duplicate: {detail}")]
     Duplicate {
@@ -144,7 +159,9 @@ impl ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict(_)
+            | ApiError::ConflictDetails { .. }
+            | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -177,6 +194,7 @@ impl ApiError {
                 vec![],
             ),
             ApiError::Conflict(detail) => ("conflict", Some(detail.clone()), vec![]),
+            ApiError::ConflictDetails { kind, detail, .. } => (*kind, Some(detail.clone()), vec![]),
             ApiError::Duplicate { detail, .. } => ("duplicate", Some(detail.clone()), vec![]),
             ApiError::PreconditionFailed => (
                 "precondition-failed",
@@ -219,6 +237,10 @@ impl ApiError {
             errors,
             existing: match self {
                 ApiError::Duplicate { existing, .. } => Some(existing.clone()),
+                _ => None,
+            },
+            details: match self {
+                ApiError::ConflictDetails { details, .. } => Some(details.clone()),
                 _ => None,
             },
         }

@@ -252,7 +252,10 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     .await
     .context("the customers service did not start")?;
     let catalog = catalog::build(
-        catalog::Config::new(embedded_database(settings, "catalog")),
+        catalog::Config {
+            demo_data: settings.demo_data,
+            ..settings.catalog(embedded_database(settings, "catalog"))
+        },
         identity.verifier.clone(),
         &bus,
     )
@@ -330,13 +333,10 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
             (customers.service, None)
         }
         ServiceName::Catalog => {
-            let catalog = catalog::build(
-                catalog::Config::new(database),
-                remote_verifier(settings)?,
-                &bus,
-            )
-            .await
-            .context("the catalog service did not start")?;
+            let catalog =
+                catalog::build(settings.catalog(database), remote_verifier(settings)?, &bus)
+                    .await
+                    .context("the catalog service did not start")?;
             (catalog.service, None)
         }
         ServiceName::Support => {

@@ -51,6 +51,7 @@ pub struct Settings {
     pub login_lockout_secs: u64,
     pub hash_concurrency: Option<usize>,
     pub hash_queue: Option<usize>,
+    pub catalog_reservation_ttl_secs: u64,
     pub support_time_zone: String,
     pub support_hours: String,
     pub support_holidays: String,
@@ -106,6 +107,7 @@ impl Default for Settings {
             login_lockout_secs: 15 * 60,
             hash_concurrency: None,
             hash_queue: None,
+            catalog_reservation_ttl_secs: 15 * 60,
             support_time_zone: "UTC".to_owned(),
             support_hours: "mon-sun 00:00-24:00".to_owned(),
             support_holidays: String::new(),
@@ -308,6 +310,11 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events_inbox_retention_secs: Option<u64>,
 
+    /// Seconds a stock reservation holds before it expires unless committed [default: 900]
+    #[arg(long, env = "TIENDA_CATALOG_RESERVATION_TTL_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_reservation_ttl_secs: Option<u64>,
+
     /// Automatic assignment of new incidents [default: round-robin]
     #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,6 +332,14 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The catalog's config on `database`.
+    pub fn catalog(&self, database: platform::db::DatabaseConfig) -> catalog::Config {
+        catalog::Config {
+            reservation_ttl: Duration::from_secs(self.catalog_reservation_ttl_secs.max(1)),
+            ..catalog::Config::new(database)
+        }
+    }
+
     /// The event backbone's behaviour.
     pub fn events(&self) -> anyhow::Result<platform::events::EventsConfig> {
         anyhow::ensure!(

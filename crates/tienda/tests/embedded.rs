@@ -269,5 +269,64 @@ async fn demo_data_can_be_turned_off() -> anyhow::Result<()> {
     )
     .await;
     assert_eq!(page["items"], json!([]));
+    let products =
+        body(reqwest::get(format!("http://{address}/api/catalog/products")).await?).await;
+    assert_eq!(products["items"], json!([]));
+    Ok(())
+}
+
+/// How many active products of `kind` the catalog lists, walking every page.
+async fn count_products(address: std::net::SocketAddr, kind: &str) -> anyhow::Result<usize> {
+    let mut count = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("http://{address}/api/catalog/products?kind={kind}&limit=100");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = body(reqwest::get(url).await?).await;
+        count += page["items"].as_array().map_or(0, Vec::len);
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return Ok(count),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_data_dir_gets_a_believable_catalog() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let built = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(built.app.router()).await;
+    assert!(count_products(address, "book").await? >= 60);
+    assert!(count_products(address, "pet").await? >= 25);
+    assert!(count_products(address, "item").await? >= 5);
+    let tree = body(reqwest::get(format!("http://{address}/api/catalog/categories")).await?).await;
+    let top: Vec<&str> = tree["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(top.contains(&"Books") && top.contains(&"Pets"), "{top:?}");
+    let found =
+        body(reqwest::get(format!("http://{address}/api/catalog/products?q=quixote")).await?).await;
+    assert_eq!(
+        found["items"][0]["attributes"]["author"],
+        "Miguel de Cervantes"
+    );
+    let reviewed = body(
+        reqwest::get(format!(
+            "http://{address}/api/catalog/products?sort=rating&limit=1"
+        ))
+        .await?,
+    )
+    .await;
+    assert!(reviewed["items"][0]["rating_count"].as_i64().unwrap_or(0) > 0);
+    // A restart seeds nothing twice.
+    drop(built);
+    let again = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(again.app.router()).await;
+    assert_eq!(count_products(address, "pet").await?, 28);
     Ok(())
 }

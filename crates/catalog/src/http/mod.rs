@@ -2,6 +2,8 @@
 
 mod categories;
 mod products;
+mod reviews;
+mod stock;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -14,7 +16,9 @@ pub const PREFIX: &str = "/api/catalog";
 pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
     let routes = OpenApiRouter::new()
         .merge(categories::router())
-        .merge(products::router());
+        .merge(products::router())
+        .merge(stock::router())
+        .merge(reviews::router());
     OpenApiRouter::new()
         .nest(PREFIX, routes)
         .with_state(state)

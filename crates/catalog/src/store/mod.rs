@@ -7,6 +7,8 @@
 
 mod categories;
 mod products;
+mod reviews;
+mod stock;
 
 pub use categories::{
     Category, category_in_use, delete_category, find_category, insert_category, list_categories,
@@ -15,6 +17,15 @@ pub use categories::{
 pub use products::{
     After, Product, ProductQuery, ProductStatus, Sort, find_product, insert_product,
     search_products, update_product,
+};
+pub use reviews::{
+    Review, delete_review, find_review, find_review_by_author, insert_review, list_reviews,
+    update_review,
+};
+pub use stock::{
+    Reservation, ReservationStatus, adjust_stock, available, expired_reservations,
+    find_reservation, find_reservation_by_order, insert_reservation, insert_reservation_lines,
+    return_stock, sell, settle_reservation, take_stock,
 };
 
 /// What may go wrong that a caller acts on.
@@ -26,6 +37,12 @@ pub enum StoreError {
     /// A product or category names a category that does not exist.
     #[error("unknown category")]
     UnknownCategory,
+    /// The order has a reservation already.
+    #[error("the order has a reservation")]
+    DuplicateOrder,
+    /// The author reviewed this product already (the review's id).
+    #[error("already reviewed")]
+    DuplicateReview(Option<uuid::Uuid>),
     /// A category still holds products or categories.
     #[error("the category is in use")]
     InUse,

@@ -17,6 +17,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub issuer: TestIssuer,
     pub database: TestDatabase,
+    pub state: catalog::State,
     _tasks: DropGuard,
 }
 
@@ -28,18 +29,22 @@ pub struct User {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(
+    backend: Backend,
+    customize: fn(&mut catalog::Config),
+) -> Option<TestApp> {
     let database = TestDatabase::new(backend).await?;
     let issuer = TestIssuer::new();
-    let built = match catalog::build(
-        catalog::Config::new(database.config.clone()),
-        issuer.verifier(),
-        &memory_bus(),
-    )
-    .await
-    {
+    let mut config = catalog::Config::new(database.config.clone());
+    customize(&mut config);
+    let built = match catalog::build(config, issuer.verifier(), &memory_bus()).await {
         Ok(built) => built,
         Err(error) => panic!("catalog did not start: {error:#}"),
     };
+    let state = built.state.clone();
     let app = App::compose(
         vec![built.service],
         &HttpConfig::default(),
@@ -51,6 +56,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         client: platform::testing::http_client(),
         issuer,
         database,
+        state,
         _tasks: tasks,
     })
 }

@@ -4,4 +4,6 @@
 mod categories;
 mod helpers;
 mod products;
+mod reviews;
 mod search;
+mod stock;

@@ -68,14 +68,14 @@ backend_test! {
         let seller = app.user(Role::Seller);
         let product = app.product(&seller, book(&books, "The Sea", 1299)).await;
         let path = format!("/products/{}", text(&product["id"]));
-        let first = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"stock": 4}))).await;
+        let first = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "First"}))).await;
         assert_eq!(first.status(), StatusCode::OK);
-        let second = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"stock": 9}))).await;
+        let second = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "Second"}))).await;
         assert_problem(second, StatusCode::PRECONDITION_FAILED).await;
         let archive = app.send(app.client.delete(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"")).await;
         assert_problem(archive, StatusCode::PRECONDITION_FAILED).await;
         let now = json_body(app.get(&path).await).await;
-        assert_eq!(now["stock"], 4);
+        assert_eq!(now["name"], "First");
         assert_eq!(now["status"], "active");
     }
 }
@@ -136,14 +136,16 @@ backend_test! {
         two["stock"] = json!(2);
         assert_problem(app.post(&seller, "/products", &two).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         let path = format!("/products/{}", text(&cat["id"]));
+        // Stock moves by adjustments and reservations, never by overwriting.
         assert_problem(app.patch(&seller, &path, &json!({"stock": 3})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let sold = json_body(app.patch(&seller, &path, &json!({"pet_status": "sold"})).await).await;
+        assert_problem(app.patch(&seller, &path, &json!({"pet_status": "sold"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let twice = app.post(&seller, &format!("{path}/stock"), &json!({"delta": 1, "reason": "a twin?"})).await;
+        assert_problem(twice, StatusCode::CONFLICT).await;
+        let sold = app.post(&seller, &format!("{path}/stock"), &json!({"delta": -1, "reason": "adopted at the fair"})).await;
+        assert_eq!(sold.status(), StatusCode::OK);
+        let sold = json_body(sold).await;
         assert_eq!(sold["stock"], 0);
         assert_eq!(sold["pet_status"], "sold");
-        let books = app.category("Books", None).await;
-        let novel = app.product(&seller, book(&books, "The Sea", 1299)).await;
-        let not_a_pet = app.patch(&seller, &format!("/products/{}", text(&novel["id"])), &json!({"pet_status": "sold"})).await;
-        assert_problem(not_a_pet, StatusCode::UNPROCESSABLE_ENTITY).await;
         let mut bad_pet = pet(&pets, "Rex");
         bad_pet["attributes"] = json!({"species": "dog", "age_months": 900, "sex": "robot"});
         let problem = assert_problem(app.post(&seller, "/products", &bad_pet).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -160,7 +162,8 @@ backend_test! {
         let id = text(&product["id"]);
         let path = format!("/products/{id}");
         assert_eq!(app.patch(&seller, &path, &json!({"price": {"amount": 999, "currency": "EUR"}})).await.status(), StatusCode::OK);
-        assert_eq!(app.patch(&seller, &path, &json!({"stock": 0})).await.status(), StatusCode::OK);
+        let emptied = app.post(&seller, &format!("{path}/stock"), &json!({"delta": -5, "reason": "water damage"})).await;
+        assert_eq!(emptied.status(), StatusCode::OK);
         assert_eq!(app.delete(&seller, &path).await.status(), StatusCode::NO_CONTENT);
         let kinds: Vec<String> = app.published().await.into_iter()
             .filter(|(_, data)| data["product_id"] == id.as_str())
@@ -170,7 +173,6 @@ backend_test! {
             "tienda.catalog.product.created.v1",
             "tienda.catalog.product.updated.v1",
             "tienda.catalog.product.price_changed.v1",
-            "tienda.catalog.product.updated.v1",
             "tienda.catalog.product.stock_depleted.v1",
             "tienda.catalog.product.archived.v1",
         ]);

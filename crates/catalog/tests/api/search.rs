@@ -130,7 +130,7 @@ backend_test! {
 }
 
 /// Every route the catalog serves, as (method, path template).
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 17] = [
     ("get", "/api/catalog/categories"),
     ("post", "/api/catalog/categories"),
     ("get", "/api/catalog/categories/{id}"),
@@ -140,6 +140,14 @@ const ROUTES: [(&str, &str); 9] = [
     ("post", "/api/catalog/products"),
     ("get", "/api/catalog/products/{id}"),
     ("patch", "/api/catalog/products/{id}"),
+    ("post", "/api/catalog/products/{id}/stock"),
+    ("get", "/api/catalog/products/{id}/reviews"),
+    ("post", "/api/catalog/products/{id}/reviews"),
+    ("patch", "/api/catalog/products/{id}/reviews/{review_id}"),
+    ("delete", "/api/catalog/products/{id}/reviews/{review_id}"),
+    ("post", "/api/catalog/reservations"),
+    ("get", "/api/catalog/reservations/{id}"),
+    ("post", "/api/catalog/reservations/{id}/commit"),
 ];
 
 backend_test! {
@@ -155,11 +163,12 @@ backend_test! {
         documented.sort();
         let mut expected: Vec<(String, String)> = ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
         expected.push(("delete".into(), "/api/catalog/products/{id}".into()));
+        expected.push(("post".into(), "/api/catalog/reservations/{id}/release".into()));
         expected.sort();
         assert_eq!(documented, expected);
         let admin = app.user(Role::Admin);
         for (method, path) in &expected {
-            let url = format!("{}{}", app.address, path.replace("{id}", &uuid::Uuid::now_v7().to_string()));
+            let url = format!("{}{}", app.address, path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{review_id}", &uuid::Uuid::now_v7().to_string()));
             let request = match method.as_str() {
                 "get" => app.client.get(&url),
                 "post" => app.client.post(&url).json(&json!({})),
