@@ -165,3 +165,53 @@ backend_test! {
         assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_IDENTITY_URL")), "{error:?}");
     }
 }
+
+backend_test! {
+    async fn serve_catalog_lists_to_anyone_and_takes_writes_with_identitys_tokens(backend) {
+        let Some(identity_db) = TestDatabase::new(backend).await else { return };
+        let Some(catalog_db) = TestDatabase::new(backend).await else { return };
+        let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
+        let key = dir.path().join("jwt.pem");
+        let made = identity::keys::TokenSigner::load(
+            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
+            "tienda", "tienda", std::time::Duration::from_secs(60),
+        );
+        assert!(made.is_ok());
+        let identity_settings = Settings {
+            database_url: Some(identity_db.config.url.clone()),
+            jwt_key_file: Some(key),
+            admin_email: Some("ops@example.com".to_owned()),
+            admin_password: Some(SecretString::from("granite willow beacon 9")),
+            ..Settings::default()
+        };
+        let Ok(identity) = tienda::build_single(&identity_settings, ServiceName::Identity).await else { panic!("identity did not start") };
+        let identity_address = spawn_router(identity.app.router()).await;
+        let catalog_settings = Settings {
+            database_url: Some(catalog_db.config.url.clone()),
+            identity_url: Some(format!("http://{identity_address}")),
+            ..Settings::default()
+        };
+        let catalog = match tienda::build_single(&catalog_settings, ServiceName::Catalog).await {
+            Ok(built) => built,
+            Err(error) => panic!("catalog did not start: {error:#}"),
+        };
+        let catalog_address = spawn_router(catalog.app.router()).await;
+        let client = reqwest::Client::new();
+        let empty = client.get(format!("http://{catalog_address}/api/catalog/products")).send().await;
+        let empty: serde_json::Value = match empty { Ok(response) => response.json().await.unwrap_or_default(), Err(error) => panic!("{error}") };
+        assert_eq!(empty["items"], json!([]), "serve mode seeds no demo data");
+        let pair: serde_json::Value = match client.post(format!("http://{identity_address}/api/identity/login"))
+            .json(&json!({"email": "ops@example.com", "password": "granite willow beacon 9"}))
+            .send().await {
+            Ok(response) => response.json().await.unwrap_or_default(),
+            Err(error) => panic!("login failed: {error}"),
+        };
+        let token = pair["access_token"].as_str().unwrap_or_default().to_owned();
+        let made = client.post(format!("http://{catalog_address}/api/catalog/categories")).bearer_auth(&token)
+            .json(&json!({"name": "Books"})).send().await;
+        assert_eq!(made.map(|r| r.status()).ok(), Some(StatusCode::CREATED));
+        let forged = client.post(format!("http://{catalog_address}/api/catalog/categories")).bearer_auth(format!("{token}x"))
+            .json(&json!({"name": "Pets"})).send().await;
+        assert_eq!(forged.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
+    }
+}

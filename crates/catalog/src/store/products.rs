@@ -462,7 +462,10 @@ pub async fn search_products(
     if let Some(text_match) = &text_match {
         match backend {
             Backend::Sqlite => {
-                from = "products_text JOIN products p ON p.rowid = products_text.rowid".to_owned();
+                // CROSS JOIN fixes the order: the text index first, then each match's row. The
+                // other order runs the full-text query once per product.
+                from = "products_text CROSS JOIN products p ON p.rowid = products_text.rowid"
+                    .to_owned();
                 statement
                     .conditions
                     .push(format!("products_text MATCH {text_match}"));
