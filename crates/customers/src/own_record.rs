@@ -76,8 +76,15 @@ pub async fn link_or_create(
         let existing = store::find_customer(&mut **transaction, id)
             .await?
             .ok_or(Error::NotFound)?;
-        if existing.status != CustomerStatus::Active || existing.user_id.is_some() {
+        if existing.status != CustomerStatus::Active {
             return Ok(None);
+        }
+        match existing.user_id {
+            // Linked a moment ago by a concurrent step for this same account.
+            Some(linked) if linked == account.user_id => return Ok(Some(existing)),
+            // Another account holds the record with this email: not this one's to take.
+            Some(_) => return Ok(None),
+            None => {}
         }
         let linked = Customer {
             user_id: Some(account.user_id),
