@@ -134,8 +134,9 @@ backend_test! {
         let held = text(&json_body(app.post(&admin, "/reservations", &order(&[(&product, 5)])).await).await["id"]);
         assert_eq!(stock_of(&app, &product).await, 0);
         tokio::time::sleep(Duration::from_millis(400)).await;
+        // The expiry task may have released it first; either way it is released once.
         let expired = catalog::stock::expire(&app.state).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(expired, 1);
+        assert!(expired <= 1);
         assert_eq!(stock_of(&app, &product).await, 5);
         let read = json_body(app.send(app.client.get(app.url(&format!("/reservations/{held}"))).bearer_auth(&admin.token)).await).await;
         assert_eq!(read["status"], "expired");
