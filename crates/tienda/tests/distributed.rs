@@ -8,22 +8,86 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tienda::{ServiceName, Settings};
 
+const ADMIN_EMAIL: &str = "ops@example.com";
+const ADMIN_PASSWORD: &str = "granite willow beacon 9";
+
+/// A signing key made beforehand in `dir`, as an operator would with `openssl genpkey`.
+fn make_key(dir: &std::path::Path) -> std::path::PathBuf {
+    let key = dir.join("jwt.pem");
+    let made = identity::keys::TokenSigner::load(
+        &identity::keys::KeyFile {
+            path: key.clone(),
+            create_if_missing: true,
+        },
+        "tienda",
+        "tienda",
+        std::time::Duration::from_secs(60),
+    );
+    assert!(made.is_ok(), "cannot make a key");
+    key
+}
+
+/// `serve identity` on `database` with `key` and the test administrator; its address.
+async fn serve_identity(database: &TestDatabase, key: std::path::PathBuf) -> std::net::SocketAddr {
+    let settings = Settings {
+        database_url: Some(database.config.url.clone()),
+        jwt_key_file: Some(key),
+        admin_email: Some(ADMIN_EMAIL.to_owned()),
+        admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+        ..Settings::default()
+    };
+    match tienda::build_single(&settings, ServiceName::Identity).await {
+        Ok(identity) => spawn_router(identity.app.router()).await,
+        Err(error) => panic!("identity did not start: {error:#}"),
+    }
+}
+
+/// `serve <service>` on `database`, trusting the identity at `identity`; its address.
+async fn serve_trusting(
+    service: ServiceName,
+    settings: Settings,
+    database: &TestDatabase,
+    identity: std::net::SocketAddr,
+) -> std::net::SocketAddr {
+    let settings = Settings {
+        database_url: Some(database.config.url.clone()),
+        identity_url: Some(format!("http://{identity}")),
+        ..settings
+    };
+    match tienda::build_single(&settings, service).await {
+        Ok(built) => spawn_router(built.app.router()).await,
+        Err(error) => panic!("{service:?} did not start: {error:#}"),
+    }
+}
+
+/// An access token from the identity at `identity`.
+async fn access_token(
+    client: &reqwest::Client,
+    identity: std::net::SocketAddr,
+    email: &str,
+    password: &str,
+) -> String {
+    let pair: serde_json::Value = match client
+        .post(format!("http://{identity}/api/identity/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+    {
+        Ok(response) => response.json().await.unwrap_or_default(),
+        Err(error) => panic!("login failed: {error}"),
+    };
+    pair["access_token"].as_str().unwrap_or_default().to_owned()
+}
+
 backend_test! {
     async fn serve_identity_runs_on_the_configured_database(backend) {
         let Some(database) = TestDatabase::new(backend).await else { return };
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
-        let key = dir.path().join("jwt.pem");
-        // An operator makes the key beforehand (as `openssl genpkey -algorithm ed25519` would).
-        let made = identity::keys::TokenSigner::load(
-            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
-            "tienda", "tienda", std::time::Duration::from_secs(60),
-        );
-        assert!(made.is_ok());
         let settings = Settings {
             database_url: Some(database.config.url.clone()),
-            jwt_key_file: Some(key),
-            admin_email: Some("ops@example.com".to_owned()),
-            admin_password: Some(SecretString::from("granite willow beacon 9")),
+            jwt_key_file: Some(make_key(dir.path())),
+            admin_email: Some(ADMIN_EMAIL.to_owned()),
+            admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
             data_dir: dir.path().join("unused"),
             ..Settings::default()
         };
@@ -99,41 +163,14 @@ backend_test! {
         let Some(identity_db) = TestDatabase::new(backend).await else { return };
         let Some(customers_db) = TestDatabase::new(backend).await else { return };
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
-        let key = dir.path().join("jwt.pem");
-        let made = identity::keys::TokenSigner::load(
-            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
-            "tienda", "tienda", std::time::Duration::from_secs(60),
-        );
-        assert!(made.is_ok());
-        let identity_settings = Settings {
-            database_url: Some(identity_db.config.url.clone()),
-            jwt_key_file: Some(key),
-            ..Settings::default()
-        };
-        let Ok(identity) = tienda::build_single(&identity_settings, ServiceName::Identity).await else { panic!("identity did not start") };
-        let identity_address = spawn_router(identity.app.router()).await;
-        let customers_settings = Settings {
-            database_url: Some(customers_db.config.url.clone()),
-            identity_url: Some(format!("http://{identity_address}")),
-            ..Settings::default()
-        };
-        let customers = match tienda::build_single(&customers_settings, ServiceName::Customers).await {
-            Ok(built) => built,
-            Err(error) => panic!("customers did not start: {error:#}"),
-        };
-        let customers_address = spawn_router(customers.app.router()).await;
+        let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
+        let customers_address = serve_trusting(ServiceName::Customers, Settings::default(), &customers_db, identity_address).await;
         let client = reqwest::Client::new();
         let registered = client.post(format!("http://{identity_address}/api/identity/register"))
             .json(&json!({"email": "dist@example.com", "password": "copper meadow lantern", "name": "Dist Ribuido"}))
             .send().await;
         assert_eq!(registered.map(|r| r.status()).ok(), Some(StatusCode::CREATED));
-        let pair: serde_json::Value = match client.post(format!("http://{identity_address}/api/identity/login"))
-            .json(&json!({"email": "dist@example.com", "password": "copper meadow lantern"}))
-            .send().await {
-            Ok(response) => response.json().await.unwrap_or_default(),
-            Err(error) => panic!("login failed: {error}"),
-        };
-        let token = pair["access_token"].as_str().unwrap_or_default().to_owned();
+        let token = access_token(&client, identity_address, "dist@example.com", "copper meadow lantern").await;
         let own = client.get(format!("http://{customers_address}/api/customers/me")).bearer_auth(&token).send().await;
         let own = match own { Ok(response) => response, Err(error) => panic!("{error}") };
         assert_eq!(own.status(), StatusCode::OK);
@@ -142,25 +179,19 @@ backend_test! {
         // Support in its own process too: the same token opens an incident there.
         let Some(support_db) = TestDatabase::new(backend).await else { return };
         let support_settings = Settings {
-            database_url: Some(support_db.config.url.clone()),
-            identity_url: Some(format!("http://{identity_address}")),
             support_time_zone: "Europe/Madrid".to_owned(),
             support_hours: "mon-fri 09:00-18:00".to_owned(),
             support_sla: "normal 4h 16h".to_owned(),
             ..Settings::default()
         };
-        let support = match tienda::build_single(&support_settings, ServiceName::Support).await {
-            Ok(built) => built,
-            Err(error) => panic!("support did not start: {error:#}"),
-        };
-        let support_address = spawn_router(support.app.router()).await;
+        let support_address = serve_trusting(ServiceName::Support, support_settings, &support_db, identity_address).await;
         let opened = client.post(format!("http://{support_address}/api/support/incidents")).bearer_auth(&token)
             .json(&json!({"subject": "Router", "description": "No light", "category": "service"}))
             .send().await;
         let opened: serde_json::Value = match opened { Ok(r) => { assert_eq!(r.status(), StatusCode::CREATED); r.json().await.unwrap_or_default() }, Err(e) => panic!("{e}") };
         assert_eq!(opened["sla"]["first_response"]["target_secs"], 4 * 3600);
         assert_eq!(opened["requester_email"], "dist@example.com");
-        let no_identity = Settings { identity_url: None, ..customers_settings };
+        let no_identity = Settings { database_url: Some(customers_db.config.url.clone()), ..Settings::default() };
         let error = tienda::build_single(&no_identity, ServiceName::Customers).await.err().map(|e| format!("{e:#}"));
         assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_IDENTITY_URL")), "{error:?}");
     }
@@ -171,42 +202,13 @@ backend_test! {
         let Some(identity_db) = TestDatabase::new(backend).await else { return };
         let Some(catalog_db) = TestDatabase::new(backend).await else { return };
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
-        let key = dir.path().join("jwt.pem");
-        let made = identity::keys::TokenSigner::load(
-            &identity::keys::KeyFile { path: key.clone(), create_if_missing: true },
-            "tienda", "tienda", std::time::Duration::from_secs(60),
-        );
-        assert!(made.is_ok());
-        let identity_settings = Settings {
-            database_url: Some(identity_db.config.url.clone()),
-            jwt_key_file: Some(key),
-            admin_email: Some("ops@example.com".to_owned()),
-            admin_password: Some(SecretString::from("granite willow beacon 9")),
-            ..Settings::default()
-        };
-        let Ok(identity) = tienda::build_single(&identity_settings, ServiceName::Identity).await else { panic!("identity did not start") };
-        let identity_address = spawn_router(identity.app.router()).await;
-        let catalog_settings = Settings {
-            database_url: Some(catalog_db.config.url.clone()),
-            identity_url: Some(format!("http://{identity_address}")),
-            ..Settings::default()
-        };
-        let catalog = match tienda::build_single(&catalog_settings, ServiceName::Catalog).await {
-            Ok(built) => built,
-            Err(error) => panic!("catalog did not start: {error:#}"),
-        };
-        let catalog_address = spawn_router(catalog.app.router()).await;
+        let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
+        let catalog_address = serve_trusting(ServiceName::Catalog, Settings::default(), &catalog_db, identity_address).await;
         let client = reqwest::Client::new();
         let empty = client.get(format!("http://{catalog_address}/api/catalog/products")).send().await;
         let empty: serde_json::Value = match empty { Ok(response) => response.json().await.unwrap_or_default(), Err(error) => panic!("{error}") };
         assert_eq!(empty["items"], json!([]), "serve mode seeds no demo data");
-        let pair: serde_json::Value = match client.post(format!("http://{identity_address}/api/identity/login"))
-            .json(&json!({"email": "ops@example.com", "password": "granite willow beacon 9"}))
-            .send().await {
-            Ok(response) => response.json().await.unwrap_or_default(),
-            Err(error) => panic!("login failed: {error}"),
-        };
-        let token = pair["access_token"].as_str().unwrap_or_default().to_owned();
+        let token = access_token(&client, identity_address, ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let made = client.post(format!("http://{catalog_address}/api/catalog/categories")).bearer_auth(&token)
             .json(&json!({"name": "Books"})).send().await;
         assert_eq!(made.map(|r| r.status()).ok(), Some(StatusCode::CREATED));
