@@ -99,7 +99,7 @@ backend_test! {
         let address = spawn_router(built.app.router()).await;
         let client = reqwest::Client::new();
         let login = client.post(format!("http://{address}/api/identity/login"))
-            .json(&json!({"email": "ops@example.com", "password": "granite willow beacon 9"}))
+            .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
             .send().await;
         assert_eq!(login.map(|r| r.status()).ok(), Some(StatusCode::OK));
         let ready = client.get(format!("http://{address}/health/ready")).send().await;
@@ -125,7 +125,7 @@ backend_test! {
         assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_DATABASE_URL")), "{error:?}");
         let half_admin = Settings {
             database_url: Some(database.config.url.clone()),
-            admin_email: Some("ops@example.com".to_owned()),
+            admin_email: Some(ADMIN_EMAIL.to_owned()),
             ..Settings::default()
         };
         assert!(tienda::build_single(&half_admin, ServiceName::Identity).await.is_err());
