@@ -196,10 +196,12 @@ impl Fixture {
         })
     }
 
-    /// Starts the relay of the publisher, and the consumer with `behaviour`.
+    /// Starts the consumer with `behaviour`, then the relay of the publisher. In that order: the
+    /// in-memory transport delivers only to inboxes subscribed when it publishes (the embedded
+    /// app subscribes every service while building, before any relay runs).
     fn start(&self, behaviour: Behaviour) {
-        self.start_publisher();
         self.start_consumer(behaviour);
+        self.start_publisher();
     }
 
     fn start_publisher(&self) {

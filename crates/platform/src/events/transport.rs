@@ -49,7 +49,8 @@ pub trait Transport: Send + Sync + 'static {
 
 /// The embedded mode's transport: publishing stores the event straight into each subscribed
 /// service's inbox, in the same process. Still behind every service's outbox, so a crash loses
-/// nothing.
+/// nothing. It delivers to the inboxes subscribed when it publishes: every service subscribes
+/// while it is built ([`super::Events::tasks`]), before the app runs any relay.
 #[derive(Default)]
 pub struct MemoryTransport {
     // Weak: an inbox lives as long as its service's tasks hold it, and it holds the service's
