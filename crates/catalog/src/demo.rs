@@ -232,12 +232,7 @@ fn isbn(n: usize) -> String {
     let mut digits: Vec<u32> = vec![9, 7, 8, 8, 4];
     let body = format!("{:07}", 4_100_000 + n * 37);
     digits.extend(body.chars().filter_map(|c| c.to_digit(10)));
-    let sum: u32 = digits
-        .iter()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-        .sum();
-    digits.push((10 - sum % 10) % 10);
+    digits.push(crate::domain::isbn::isbn13_check_digit(&digits));
     digits.iter().map(u32::to_string).collect()
 }
 

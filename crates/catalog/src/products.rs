@@ -102,8 +102,8 @@ fn check_stock(stock: i64, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// May `caller` change `product`? Administrators any; sellers their own.
-fn may_change(caller: &Caller, product: &Product) -> Result<(), Error> {
+/// May `caller` change `product` (or its stock)? Administrators any; sellers their own.
+pub(crate) fn may_change(caller: &Caller, product: &Product) -> Result<(), Error> {
     match caller.role {
         Role::Admin => Ok(()),
         Role::Seller if product.seller_id == Some(caller.user_id) => Ok(()),

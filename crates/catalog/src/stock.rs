@@ -278,11 +278,7 @@ pub async fn adjust(
     input: StockAdjustment,
 ) -> Result<store::Product, Error> {
     let product = crate::products::get(state, product_id).await?;
-    match caller.role {
-        Role::Admin => {}
-        Role::Seller if product.seller_id == Some(caller.user_id) => {}
-        _ => return Err(Error::Forbidden),
-    }
+    crate::products::may_change(caller, &product)?;
     let reason =
         clean_text("reason", &input.reason, 1, 200).map_err(|e| Error::Invalid(vec![e]))?;
     if input.delta == 0 || input.delta.abs() > crate::domain::product::MAX_STOCK {

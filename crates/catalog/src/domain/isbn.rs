@@ -18,6 +18,16 @@ pub enum IsbnError {
     CheckDigit,
 }
 
+/// The check digit of an ISBN-13 (EAN-13) from its first twelve digits: weights 1 and 3 in turn.
+pub fn isbn13_check_digit(first_twelve: &[u32]) -> u32 {
+    let sum: u32 = first_twelve
+        .iter()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
 impl Isbn {
     /// Parses an ISBN-10 or ISBN-13.
     pub fn parse(text: &str) -> Result<Self, IsbnError> {
@@ -29,12 +39,7 @@ impl Isbn {
         match compact.len() {
             13 if compact.iter().all(char::is_ascii_digit) => {
                 let digits: Vec<u32> = compact.iter().filter_map(|c| c.to_digit(10)).collect();
-                let sum: u32 = digits
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-                    .sum();
-                if sum.is_multiple_of(10) {
+                if isbn13_check_digit(&digits[..12]) == digits[12] {
                     Ok(Self(compact.into_iter().collect()))
                 } else {
                     Err(IsbnError::CheckDigit)
@@ -54,12 +59,7 @@ impl Isbn {
                 // As ISBN-13: 978 + the first nine digits + a new check digit.
                 let mut digits: Vec<u32> = vec![9, 7, 8];
                 digits.extend(compact[..9].iter().filter_map(|c| c.to_digit(10)));
-                let sum: u32 = digits
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
-                    .sum();
-                digits.push((10 - sum % 10) % 10);
+                digits.push(isbn13_check_digit(&digits));
                 Ok(Self(digits.iter().map(u32::to_string).collect()))
             }
             _ => Err(IsbnError::Length),
