@@ -18,10 +18,14 @@ pub enum Role {
     Agent,
     /// Everything, including users and roles.
     Admin,
+    /// Another Tienda service acting on its own behalf (the orders service reserving stock).
+    /// Never a user's role: identity issues it only for a service token, against the shared
+    /// service secret.
+    Service,
 }
 
 impl Role {
-    /// Every role, in order of increasing privilege.
+    /// Every role a user can have, in order of increasing privilege (not [`Role::Service`]).
     pub const ALL: [Role; 4] = [Role::Customer, Role::Seller, Role::Agent, Role::Admin];
 
     /// The name used on the wire and in storage.
@@ -31,6 +35,7 @@ impl Role {
             Role::Seller => "seller",
             Role::Agent => "agent",
             Role::Admin => "admin",
+            Role::Service => "service",
         }
     }
 
@@ -46,7 +51,7 @@ impl fmt::Display for Role {
     }
 }
 
-/// The text was not one of the four role names.
+/// The text was not one of the four user role names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownRole(pub String);
 

@@ -127,6 +127,7 @@ fn is_visible(customer: &Customer, caller: &Caller) -> bool {
         Role::Customer | Role::Seller => {
             customer.user_id == Some(caller.user_id) && customer.status == CustomerStatus::Active
         }
+        Role::Service => false,
     }
 }
 

@@ -134,6 +134,13 @@ pub async fn change_password(
 /// Gives a user a new role. The user's sessions end, so the new role applies from its next
 /// login (a demotion takes effect at once). The last administrator keeps the role.
 pub async fn set_role(state: &State, user_id: Uuid, role: Role) -> Result<User, Error> {
+    if role == Role::Service {
+        return Err(Error::Invalid(vec![platform::FieldError::new(
+            "role",
+            "not_a_user_role",
+            "`service` belongs to service tokens, not to users",
+        )]));
+    }
     let mut transaction = state.database.begin().await?;
     store::lock_admins(&mut transaction, state.database.backend()).await?;
     let user = store::find_user(&mut *transaction, user_id)

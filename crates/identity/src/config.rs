@@ -24,6 +24,8 @@ pub struct Config {
     pub hashing: HashingConfig,
     /// How the first administrator comes to be.
     pub first_admin: FirstAdmin,
+    /// The secret other services present for a service token; none is issued without it.
+    pub service_secret: Option<SecretString>,
 }
 
 /// Access and refresh token settings.

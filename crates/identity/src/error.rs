@@ -26,6 +26,9 @@ pub enum Error {
         /// Seconds until the lock ends.
         retry_after_secs: u64,
     },
+    /// A service token was asked for with a wrong secret, or none is configured.
+    #[error("invalid service credentials")]
+    InvalidServiceCredentials,
     /// The refresh token is unknown, expired or of an ended session.
     #[error("invalid refresh token")]
     InvalidRefreshToken,
@@ -82,6 +85,9 @@ impl From<Error> for ApiError {
                 ApiError::Unauthorized("The email or password is incorrect.".to_owned())
             }
             Error::Locked { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            Error::InvalidServiceCredentials => {
+                ApiError::Unauthorized("The service name or secret is incorrect.".to_owned())
+            }
             Error::InvalidRefreshToken => ApiError::Unauthorized(
                 "The refresh token is invalid or expired; log in again.".to_owned(),
             ),

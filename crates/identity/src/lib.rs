@@ -22,6 +22,7 @@ pub mod error;
 pub mod hashing;
 mod http;
 pub mod keys;
+pub mod service_tokens;
 pub mod sessions;
 pub mod store;
 
@@ -62,6 +63,8 @@ pub struct Inner {
     pub tokens: TokenConfig,
     /// What identity tells the other services.
     pub events: Events,
+    /// The secret of service tokens, when configured.
+    pub service_secret: Option<platform::config::SecretString>,
     /// Brute-force limits.
     pub throttle: domain::throttle::ThrottlePolicy,
 }
@@ -126,6 +129,7 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
         tokens: config.tokens,
         throttle: config.throttle.clone(),
         events: events.clone(),
+        service_secret: config.service_secret,
     }));
     let (router, openapi) = http::router(state);
     let prune = {

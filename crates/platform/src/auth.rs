@@ -169,7 +169,9 @@ impl TokenVerifier {
             },
         )?;
         let claims = data.claims;
+        // A service token belongs to no login session: there is nothing to revoke.
         if let Some(revocation) = &self.revocation
+            && claims.role != Role::Service
             && revocation.is_revoked(claims.sid).await?
         {
             return Err(ApiError::Unauthorized(

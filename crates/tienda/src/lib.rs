@@ -182,6 +182,7 @@ fn identity_config(
         throttle: settings.throttle(),
         hashing: settings.hashing(),
         first_admin: first_admin(settings, embedded)?,
+        service_secret: settings.service_secret.clone(),
     })
 }
 

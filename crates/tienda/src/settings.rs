@@ -25,6 +25,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub demo_data: bool,
     pub identity_url: Option<String>,
+    pub catalog_url: Option<String>,
+    pub service_secret: Option<SecretString>,
     pub database_url: Option<SecretString>,
     pub db_max_connections: u32,
     pub amqp_url: Option<SecretString>,
@@ -81,6 +83,8 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             demo_data: true,
             identity_url: None,
+            catalog_url: None,
+            service_secret: None,
             database_url: None,
             db_max_connections: 10,
             amqp_url: None,
@@ -143,6 +147,22 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_IDENTITY_URL", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
+
+    /// `tienda serve orders`: the catalog service's base URL, e.g. http://catalog:8080
+    #[arg(long, env = "TIENDA_CATALOG_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_url: Option<String>,
+
+    /// The secret services present to identity for a service token (secret): the same value
+    /// for `serve identity` and `serve orders`; the embedded mode makes one per start
+    #[arg(
+        long,
+        env = "TIENDA_SERVICE_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_secret: Option<String>,
 
     /// `tienda serve`: the service's database, postgres://... or sqlite://PATH (secret)
     #[arg(

@@ -58,6 +58,10 @@ backend_test! {
         for role in [Role::Customer, Role::Seller, Role::Agent] {
             assert_problem(app.post(&app.user(role), "/reservations", &order(&[(&plenty, 1)])).await, StatusCode::FORBIDDEN).await;
         }
+        // The orders service reserves with its service token.
+        let by_service = app.post(&app.user(Role::Service), "/reservations", &order(&[(&plenty, 1)])).await;
+        assert_eq!(by_service.status(), StatusCode::CREATED);
+        assert_eq!(stock_of(&app, &plenty).await, 6);
     }
 }
 
@@ -195,6 +199,11 @@ backend_test! {
         let added = app.post(&owner, &path, &json!({"delta": 7, "reason": "delivery"})).await;
         assert_eq!(added.status(), StatusCode::OK);
         assert_eq!(json_body(added).await["stock"], 12);
+        // The orders service returns a cancelled order's units.
+        let returned = app.post(&app.user(Role::Service), &path, &json!({"delta": 1, "reason": "order cancelled"})).await;
+        assert_eq!(json_body(returned).await["stock"], 13);
+        let took_back = app.post(&app.user(Role::Service), &path, &json!({"delta": -1, "reason": "correction"})).await;
+        assert_eq!(json_body(took_back).await["stock"], 12);
         let admin = app.user(Role::Admin);
         assert_eq!(app.post(&admin, &path, &json!({"delta": -2, "reason": "breakage"})).await.status(), StatusCode::OK);
         assert_problem(app.post(&admin, &path, &json!({"delta": -11, "reason": "too many"})).await, StatusCode::CONFLICT).await;
@@ -208,6 +217,7 @@ backend_test! {
         let database = platform::db::Database::connect(&app.database.config).await.unwrap_or_else(|e| panic!("{e}"));
         let recorded: Vec<(i64, String, i64)> = sqlx::query_as("SELECT delta, reason, stock_after FROM stock_adjustments ORDER BY id")
             .fetch_all(database.pool()).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(recorded, [(7, "delivery".to_owned(), 12), (-2, "breakage".to_owned(), 10)]);
+        let expected = [(7, "delivery", 12), (1, "order cancelled", 13), (-1, "correction", 12), (-2, "breakage", 10)];
+        assert_eq!(recorded, expected.map(|(delta, reason, after)| (delta, reason.to_owned(), after)));
     }
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod keys;
 mod me;
+mod service_tokens;
 mod sessions;
 mod users;
 
@@ -23,7 +24,8 @@ pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
         .merge(sessions::router())
         .merge(me::router())
         .merge(users::router())
-        .merge(keys::router());
+        .merge(keys::router())
+        .merge(service_tokens::router());
     OpenApiRouter::new()
         .nest(PREFIX, routes)
         .with_state(state)

@@ -73,8 +73,9 @@ backend_test! {
 }
 
 /// Every route identity serves, as (method, path template).
-const ROUTES: [(&str, &str); 11] = [
+const ROUTES: [(&str, &str); 12] = [
     ("post", "/api/identity/register"),
+    ("post", "/api/identity/service-tokens"),
     ("post", "/api/identity/login"),
     ("post", "/api/identity/refresh"),
     ("post", "/api/identity/logout"),

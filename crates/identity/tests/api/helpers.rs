@@ -19,6 +19,7 @@ use tempfile::TempDir;
 pub const ADMIN_EMAIL: &str = "admin@tienda.test";
 pub const ADMIN_PASSWORD: &str = "orchid lantern gravel 42";
 /// A password every test customer can use.
+pub const SERVICE_SECRET: &str = "a shared secret between services";
 pub const GOOD_PASSWORD: &str = "violet tractor sundial";
 
 /// A running identity service.
@@ -67,6 +68,7 @@ pub async fn spawn_app_with_http(
             email: ADMIN_EMAIL.to_owned(),
             password: ADMIN_PASSWORD.to_owned().into(),
         },
+        service_secret: Some(SERVICE_SECRET.to_owned().into()),
     };
     customize(&mut config);
     let identity = match identity::build(config, &platform::testing::events::memory_bus()).await {

@@ -5,5 +5,6 @@ mod edge;
 mod helpers;
 mod login;
 mod register;
+mod service_tokens;
 mod tokens;
 mod users;
