@@ -5,6 +5,7 @@
 //! services must agree on its exact shape; a change to it is a change to a wire format.
 
 pub mod auth;
+pub mod clients;
 pub mod email;
 pub mod events;
 

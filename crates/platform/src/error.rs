@@ -99,6 +99,14 @@ pub enum ApiError {
         /// The data.
         details: serde_json::Value,
     },
+    /// The payment was refused (402); `details` says what the caller needs to act on it.
+    #[error("payment declined: {detail}")]
+    PaymentDeclined {
+        /// What happened, for a person.
+        detail: String,
+        /// Structured details (the order, the decline code).
+        details: serde_json::Value,
+    },
     /// A record with the same unique key exists already (409); the problem points to it.
     #[error("duplicate: {detail}")]
     Duplicate {
@@ -162,6 +170,7 @@ impl ApiError {
             ApiError::Conflict(_)
             | ApiError::ConflictDetails { .. }
             | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::PaymentDeclined { .. } => StatusCode::PAYMENT_REQUIRED,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -196,6 +205,9 @@ impl ApiError {
             ApiError::Conflict(detail) => ("conflict", Some(detail.clone()), vec![]),
             ApiError::ConflictDetails { kind, detail, .. } => (*kind, Some(detail.clone()), vec![]),
             ApiError::Duplicate { detail, .. } => ("duplicate", Some(detail.clone()), vec![]),
+            ApiError::PaymentDeclined { detail, .. } => {
+                ("payment-declined", Some(detail.clone()), vec![])
+            }
             ApiError::PreconditionFailed => (
                 "precondition-failed",
                 Some("The resource changed since you read it; read it again.".to_owned()),
@@ -240,7 +252,8 @@ impl ApiError {
                 _ => None,
             },
             details: match self {
-                ApiError::ConflictDetails { details, .. } => Some(details.clone()),
+                ApiError::ConflictDetails { details, .. }
+                | ApiError::PaymentDeclined { details, .. } => Some(details.clone()),
                 _ => None,
             },
         }

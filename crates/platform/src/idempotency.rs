@@ -176,6 +176,15 @@ pub async fn begin(
 }
 
 impl Claim {
+    /// The claim of `key` for `scope` taken by a request that did not finish (its process
+    /// stopped), for the task that finishes its work to complete or abandon.
+    pub fn resume(scope: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            scope: scope.into(),
+            key: key.into(),
+        }
+    }
+
     /// Records the answer, in the transaction of the work it answers.
     pub async fn complete(
         &self,

@@ -28,7 +28,7 @@ pub use json::{Json, from_json_value};
 pub use metrics::HttpMetrics;
 pub use openapi::docs_router;
 pub use query::Query;
-pub use request_id::{RequestId, current_request_id, with_request_id};
+pub use request_id::{REQUEST_ID_HEADER, RequestId, current_request_id, with_request_id};
 pub use stack::apply_stack;
 pub use versioning::{IfMatch, etag};
 
