@@ -17,6 +17,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use platform::App;
 use platform::auth::TokenVerifier;
+use platform::client::{ServiceClient, ServiceTokens};
 use platform::config::{ExposeSecret, SecretString};
 use platform::db::{DatabaseConfig, Migrations};
 use platform::events::amqp::{AmqpConfig, AmqpTransport};
@@ -109,6 +110,8 @@ pub enum ServiceName {
     Catalog,
     /// Incidents, agents, SLA
     Support,
+    /// Carts, checkout, payment, orders, delivery
+    Orders,
 }
 
 impl Cli {
@@ -161,6 +164,7 @@ fn identity_config(
     settings: &Settings,
     database: DatabaseConfig,
     embedded: bool,
+    service_secret: Option<SecretString>,
 ) -> anyhow::Result<identity::Config> {
     let key_file = match (&settings.jwt_key_file, embedded) {
         (Some(path), _) => identity::keys::KeyFile {
@@ -182,7 +186,7 @@ fn identity_config(
         throttle: settings.throttle(),
         hashing: settings.hashing(),
         first_admin: first_admin(settings, embedded)?,
-        service_secret: settings.service_secret.clone(),
+        service_secret,
     })
 }
 
@@ -236,8 +240,18 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     create_data_dir(&settings.data_dir)?;
     let metrics = HttpMetrics::new();
     let bus = event_bus(settings, &metrics, true)?;
+    // The services of this process share a secret of their own unless one is configured.
+    let service_secret = settings
+        .service_secret
+        .clone()
+        .unwrap_or_else(random_secret);
     let identity = identity::build(
-        identity_config(settings, embedded_database(settings, "identity"), true)?,
+        identity_config(
+            settings,
+            embedded_database(settings, "identity"),
+            true,
+            Some(service_secret.clone()),
+        )?,
         &bus,
     )
     .await
@@ -270,11 +284,27 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     )
     .await
     .context("the support service did not start")?;
+    // Orders calls the catalog and identity in process, through their routers.
+    let identity_client = ServiceClient::in_process("identity", identity.service.router.clone());
+    let catalog_client = ServiceClient::in_process("catalog", catalog.service.router.clone());
+    let orders = orders::build(
+        orders::Config {
+            demo_data: settings.demo_data,
+            ..settings.orders(embedded_database(settings, "orders"))
+        },
+        identity.verifier.clone(),
+        orders_catalog(catalog_client, identity_client, service_secret),
+        orders::Payments::Simulated,
+        &bus,
+    )
+    .await
+    .context("the orders service did not start")?;
     let app = App::compose(
         vec![
             identity.service,
             customers.service,
             catalog.service,
+            orders.service,
             support.service,
         ],
         &settings.http(),
@@ -284,6 +314,26 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
         app,
         generated_admin: identity.generated_admin,
     })
+}
+
+/// A random secret for the services of one process.
+fn random_secret() -> SecretString {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    SecretString::from(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The orders service's view of the catalog, with service tokens from identity.
+fn orders_catalog(
+    catalog: ServiceClient,
+    identity: ServiceClient,
+    secret: SecretString,
+) -> orders::CatalogClient {
+    orders::CatalogClient::new(
+        catalog,
+        Arc::new(ServiceTokens::new(identity, "orders", secret)),
+    )
 }
 
 /// A verifier of identity's tokens for a service in its own process: keys from identity's JWKS.
@@ -318,7 +368,9 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
     let bus = event_bus(settings, &metrics, false)?;
     let (built, generated_admin) = match service {
         ServiceName::Identity => {
-            let identity = identity::build(identity_config(settings, database, false)?, &bus)
+            let config =
+                identity_config(settings, database, false, settings.service_secret.clone())?;
+            let identity = identity::build(config, &bus)
                 .await
                 .context("the identity service did not start")?;
             (identity.service, identity.generated_admin)
@@ -351,6 +403,38 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
             .context("the support service did not start")?;
             (support.service, None)
         }
+        ServiceName::Orders => {
+            let need = |value: Option<&String>, what: &str| {
+                value
+                    .cloned()
+                    .with_context(|| format!("`tienda serve orders` needs {what}"))
+            };
+            let identity_url = need(
+                settings.identity_url.as_ref(),
+                "TIENDA_IDENTITY_URL (the identity service's base URL)",
+            )?;
+            let catalog_url = need(
+                settings.catalog_url.as_ref(),
+                "TIENDA_CATALOG_URL (the catalog service's base URL)",
+            )?;
+            let secret = settings.service_secret.clone().context(
+                "`tienda serve orders` needs TIENDA_SERVICE_SECRET (the same as identity's)",
+            )?;
+            let orders = orders::build(
+                settings.orders(database),
+                remote_verifier(settings)?,
+                orders_catalog(
+                    ServiceClient::http("catalog", &catalog_url),
+                    ServiceClient::http("identity", &identity_url),
+                    secret,
+                ),
+                orders::Payments::Simulated,
+                &bus,
+            )
+            .await
+            .context("the orders service did not start")?;
+            (orders.service, None)
+        }
     };
     Ok(Built {
         app: App::compose(vec![built], &settings.http(), metrics),
@@ -364,11 +448,12 @@ fn service_databases(
     settings: &Settings,
     service: Option<ServiceName>,
 ) -> anyhow::Result<Vec<(&'static str, DatabaseConfig, &'static Migrations)>> {
-    let every: [(ServiceName, &'static str, &'static Migrations); 4] = [
+    let every: [(ServiceName, &'static str, &'static Migrations); 5] = [
         (ServiceName::Identity, "identity", &identity::MIGRATIONS),
         (ServiceName::Customers, "customers", &customers::MIGRATIONS),
         (ServiceName::Catalog, "catalog", &catalog::MIGRATIONS),
         (ServiceName::Support, "support", &support::MIGRATIONS),
+        (ServiceName::Orders, "orders", &orders::MIGRATIONS),
     ];
     Ok(match service {
         Some(wanted) => {

@@ -360,6 +360,11 @@ impl Settings {
         }
     }
 
+    /// The orders service's config on `database`.
+    pub fn orders(&self, database: platform::db::DatabaseConfig) -> orders::Config {
+        orders::Config::new(database)
+    }
+
     /// The event backbone's behaviour.
     pub fn events(&self) -> anyhow::Result<platform::events::EventsConfig> {
         anyhow::ensure!(

@@ -1,0 +1,235 @@
+//! `/checkout` and `/orders`: placing an order and everything after.
+
+use axum::extract::{OriginalUri, Path, State as AxumState};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use platform::ApiError;
+use platform::auth::Caller;
+use platform::error::{PROBLEM_JSON, Problem};
+use platform::http::{Json, Query, path_id};
+use platform::idempotency::{self, Begin, IdempotencyKey};
+use platform::paging::{Page, PageParams};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::State;
+use crate::checkout::{self, CheckoutInput};
+use crate::domain::status::OrderStatus;
+use crate::orders::{self, NewShipment};
+use crate::store::OrderFilter;
+use crate::views::OrderView;
+
+pub(super) fn router() -> OpenApiRouter<State> {
+    OpenApiRouter::new()
+        .routes(routes!(checkout_cart))
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
+        .routes(routes!(cancel_order))
+        .routes(routes!(ship_order))
+        .routes(routes!(deliver_order))
+}
+
+fn stored_response(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        PROBLEM_JSON
+    };
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+fn created(view: OrderView) -> Response {
+    let location = format!("{}/orders/{}", crate::PREFIX, view.id);
+    let mut response = (StatusCode::CREATED, Json(view)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// Check out the customer's cart: price it from the catalog, reserve the stock, charge the card,
+/// and answer the paid order. `Idempotency-Key` is required: the same key and body answer the
+/// first response again (also a 402); another body with the key is 422; a retry while the first
+/// runs is 409. The order keeps the prices charged, and `price_changes` lists those that moved
+/// since they went into the cart. Card numbers are never stored: the order keeps the brand and
+/// the last four digits.
+#[utoipa::path(
+    post, path = "/checkout", tag = "orders", security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header, description = "Required: makes retries safe (24 hours)")),
+    request_body = CheckoutInput,
+    responses(
+        (status = 201, description = "Paid", body = OrderView),
+        (status = 400, description = "No Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The payment was declined; the order is `payment_failed` (`details.order_id`, `details.reason`) and the stock went back", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Empty cart, lines short of stock (`details.lines`), products no longer sold (`details.products`), or a request with this key still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad address, delivery option or card; or this key was used for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The catalog or the payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn checkout_cart(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    IdempotencyKey(key): IdempotencyKey,
+    OriginalUri(uri): OriginalUri,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let Some(key) = key else {
+        return Err(ApiError::BadRequest(
+            "A checkout needs an Idempotency-Key header (a unique value per checkout attempt)."
+                .to_owned(),
+        ));
+    };
+    let fingerprint = CheckoutInput::fingerprint(&body);
+    let input: CheckoutInput = platform::http::from_json_value(body)?;
+    let hash = idempotency::request_hash("POST", uri.path(), fingerprint.to_string().as_bytes());
+    match idempotency::begin(&state.database, &caller.user_id.to_string(), &key, &hash).await? {
+        Begin::Replay { status, body } => Ok(stored_response(status, body)),
+        Begin::Fresh(claim) => Ok(created(
+            checkout::checkout(&state, &caller, input, &key, claim).await?,
+        )),
+    }
+}
+
+/// Filters and paging of the order list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    /// Only in this state.
+    pub status: Option<OrderStatus>,
+    /// Only this customer's (user id; staff only).
+    pub customer: Option<Uuid>,
+    /// How many, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Orders, newest first: a customer's own; staff see all and filter by customer and state.
+#[utoipa::path(
+    get, path = "/orders", tag = "orders", security(("bearer" = [])),
+    params(OrderQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = Page<OrderView>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list_orders(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Query(query): Query<OrderQuery>,
+) -> Result<Json<Page<OrderView>>, ApiError> {
+    let paging = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    let limit = paging.limit()?;
+    let filter = OrderFilter {
+        user_id: query.customer,
+        status: query.status,
+    };
+    let found = orders::list(&state, &caller, filter, paging.after_id()?, limit).await?;
+    let page = Page::from_rows(found, limit, |order| order.id.to_string());
+    Ok(Json(Page {
+        items: page.items.into_iter().map(OrderView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One order: the customer's own, or any for staff. Another customer's order is 404.
+#[utoipa::path(
+    get, path = "/orders/{id}", tag = "orders", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order")),
+    responses(
+        (status = 200, description = "The order", body = OrderView),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn get_order(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::get(&state, &caller, path_id(&id)?).await?.into(),
+    ))
+}
+
+/// Cancel a paid order before it ships (its customer, or staff): the money is refunded and the
+/// units go back to stock. The order ends `refunded`.
+#[utoipa::path(
+    post, path = "/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order")),
+    responses(
+        (status = 200, description = "Cancelled and refunded", body = OrderView),
+        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not cancellable in its state (shipped, already ended, payment under way)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The payment provider or catalog is unavailable; the cancellation completes later", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn cancel_order(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::cancel(&state, &caller, path_id(&id)?).await?.into(),
+    ))
+}
+
+/// Hand a paid order to a carrier (staff): it is `shipped`, and the customer sees the tracking.
+#[utoipa::path(
+    post, path = "/orders/{id}/shipment", tag = "orders", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order")),
+    request_body = NewShipment,
+    responses(
+        (status = 200, description = "Shipped", body = OrderView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not paid, or shipped already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad carrier or tracking number", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn ship_order(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(body): Json<NewShipment>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::ship(&state, &caller, path_id(&id)?, body)
+            .await?
+            .into(),
+    ))
+}
+
+/// Record that a shipped order arrived (staff).
+#[utoipa::path(
+    post, path = "/orders/{id}/delivered", tag = "orders", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The order")),
+    responses(
+        (status = 200, description = "Delivered", body = OrderView),
+        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not shipped", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn deliver_order(
+    AxumState(state): AxumState<State>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    Ok(Json(
+        orders::deliver(&state, &caller, path_id(&id)?)
+            .await?
+            .into(),
+    ))
+}

@@ -1,0 +1,151 @@
+//! The orders service: carts, checkout, payment, orders and delivery, under `/api/orders`.
+//!
+//! This is where the shop earns money, so its rules are: never oversell (stock is reserved in
+//! the catalog, all lines or none, before any charge), never charge twice (a charge carries the
+//! order id as the provider's idempotency key, and the checkout the caller's `Idempotency-Key`),
+//! never lose a paid order, and always end in a clear state: every step taken with another
+//! service is recorded first (`pending_step`), and [`recovery`] finishes whatever a stopped
+//! process left, on start and then periodically.
+//!
+//! Layout, as in every domain crate: [`domain`] (card checks, the state table, addresses: pure),
+//! [`carts`], [`checkout`], [`orders`], [`delivery`] and [`recovery`] (what the routes and tasks
+//! do), [`payments`] (the provider trait and the simulated provider), [`catalog`] (the catalog
+//! client), [`store`] (all SQL), `http` (one file per resource), [`events`], [`demo`].
+
+pub mod carts;
+pub mod catalog;
+pub mod checkout;
+pub mod config;
+pub mod delivery;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod events;
+mod http;
+pub mod orders;
+pub mod payments;
+pub mod recovery;
+pub mod store;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use platform::Service;
+use platform::auth::TokenVerifier;
+use platform::db::{Database, Migrations};
+use platform::events::{Bus, Events, Handlers};
+use platform::http::ReadinessCheck;
+
+pub use catalog::CatalogClient;
+pub use config::Config;
+pub use http::PREFIX;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: sqlx::migrate!("migrations/sqlite"),
+    postgres: sqlx::migrate!("migrations/postgres"),
+};
+
+/// What the routes share.
+pub struct Inner {
+    /// The orders database.
+    pub database: Database,
+    /// Verifies callers' tokens.
+    pub verifier: Arc<TokenVerifier>,
+    /// What the orders service tells the others.
+    pub events: Events,
+    /// The catalog: prices, names, reservations.
+    pub catalog: CatalogClient,
+    /// Takes the money.
+    pub payments: Arc<dyn payments::PaymentProvider>,
+}
+
+/// The routes' state: cheap to clone.
+#[derive(Clone)]
+pub struct State(Arc<Inner>);
+
+impl std::ops::Deref for State {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl FromRef<State> for Arc<TokenVerifier> {
+    fn from_ref(state: &State) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// Which payment provider to use.
+pub enum Payments {
+    /// The built-in simulated provider, keeping its books in the orders database.
+    Simulated,
+    /// Another provider.
+    Provider(Arc<dyn payments::PaymentProvider>),
+}
+
+/// The built orders service.
+pub struct Orders {
+    /// The service, to compose into an app.
+    pub service: Service,
+    /// Its state, for work outside requests (tests, recovery).
+    pub state: State,
+}
+
+/// Connects, migrates, seeds the demo delivery options when asked on an empty database, and
+/// builds the routes, the recovery task and the event relay on `bus`.
+pub async fn build(
+    config: Config,
+    verifier: Arc<TokenVerifier>,
+    catalog: CatalogClient,
+    payments: Payments,
+    bus: &Bus,
+) -> anyhow::Result<Orders> {
+    let database = Database::connect(&config.database).await?;
+    database.migrate(&MIGRATIONS).await?;
+    let events = Events::new("orders", database.clone(), bus);
+    let payments: Arc<dyn payments::PaymentProvider> = match payments {
+        Payments::Simulated => Arc::new(payments::SimulatedProvider::new(
+            database.clone(),
+            config.payment_limit,
+        )),
+        Payments::Provider(provider) => provider,
+    };
+    let state = State(Arc::new(Inner {
+        database: database.clone(),
+        verifier,
+        events: events.clone(),
+        catalog,
+        payments,
+    }));
+    if config.demo_data {
+        demo::seed(&state).await?;
+    }
+    let (router, openapi) = http::router(state.clone());
+    let recovery_state = state.clone();
+    let grace = config.recovery_grace;
+    let recovery = platform::periodic(config.recovery_interval, move || {
+        let state = recovery_state.clone();
+        async move {
+            recovery::run(&state, grace).await;
+        }
+    });
+    Ok(Orders {
+        service: Service {
+            name: "orders",
+            router,
+            openapi,
+            readiness: vec![
+                ReadinessCheck::database("orders-database", database),
+                events.readiness(),
+            ],
+            tasks: std::iter::once(recovery)
+                .chain(events.tasks(Handlers::new()))
+                .collect(),
+        },
+        state,
+    })
+}

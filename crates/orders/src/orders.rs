@@ -1,0 +1,301 @@
+//! Orders after the checkout: reading them (customers their own, staff all), cancelling (a
+//! paid order before it ships is refunded and its units go back to the catalog), shipping and
+//! delivering (staff).
+
+use contracts::auth::Role;
+use contracts::events::orders::{OrderCancelled, OrderDelivered, OrderShipped};
+use platform::auth::Caller;
+use platform::text::clean_text;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::State;
+use crate::domain::status::{OrderStatus, PendingStep};
+use crate::error::Error;
+use crate::store::{self, Order, OrderFilter, Transition};
+
+/// `POST /orders/{id}/shipment`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewShipment {
+    /// The carrier that took it, 1 to 100 characters.
+    pub carrier: String,
+    /// The carrier's tracking number, 1 to 100 characters.
+    pub tracking_number: String,
+}
+
+fn is_staff(caller: &Caller) -> bool {
+    caller.role.is_staff()
+}
+
+fn require_staff(caller: &Caller) -> Result<(), Error> {
+    if is_staff(caller) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// An order the caller may see: its own, or any for staff. Another's is 404.
+pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Order, Error> {
+    let mut connection = state.database.pool().acquire().await?;
+    let order = store::find_order(&mut connection, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if order.user_id == caller.user_id || is_staff(caller) {
+        Ok(order)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// A page of orders, newest first: a customer's own; staff filter by customer and status.
+pub async fn list(
+    state: &State,
+    caller: &Caller,
+    mut filter: OrderFilter,
+    before: Option<Uuid>,
+    limit: u32,
+) -> Result<Vec<Order>, Error> {
+    if caller.role == Role::Service {
+        return Err(Error::Forbidden);
+    }
+    if !is_staff(caller) {
+        filter.user_id = Some(caller.user_id);
+    }
+    let mut connection = state.database.pool().acquire().await?;
+    Ok(store::list_orders(&mut connection, &filter, before, limit).await?)
+}
+
+fn illegal(order: &Order, to: &str) -> Error {
+    if order.pending_step.is_some() || order.status == OrderStatus::PendingPayment {
+        Error::Conflict(format!(
+            "The order is {} and work on it is still under way; try again in a moment.",
+            order.status
+        ))
+    } else {
+        Error::Conflict(format!("An order that is {} cannot be {to}.", order.status))
+    }
+}
+
+/// Cancels a paid order that has not shipped (its customer, or staff): the money goes back and
+/// the units return to the catalog's stock.
+pub async fn cancel(state: &State, caller: &Caller, id: Uuid) -> Result<Order, Error> {
+    let order = get(state, caller, id).await?;
+    if order.status != OrderStatus::Paid || order.pending_step.is_some() {
+        return Err(illegal(&order, "cancelled"));
+    }
+    let mut transaction = state.database.begin().await?;
+    let moved = store::transition(
+        &mut transaction,
+        id,
+        (OrderStatus::Paid, None),
+        Transition {
+            step: Some(PendingStep::Refunding),
+            reason: Some(if order.user_id == caller.user_id {
+                "cancelled_by_customer".to_owned()
+            } else {
+                "cancelled_by_staff".to_owned()
+            }),
+            ..Transition::default()
+        },
+        platform::time::now(),
+    )
+    .await?;
+    transaction.commit().await?;
+    if !moved {
+        let now = get(state, caller, id).await?;
+        return Err(illegal(&now, "cancelled"));
+    }
+    refund(state, id, true).await?;
+    get(state, caller, id).await
+}
+
+/// Step `refunding`: returns the money (once: the refund's key is the order's), records the
+/// order refunded, then gives the units back when `restock` (they were sold).
+pub async fn refund(state: &State, id: Uuid, restock: bool) -> Result<(), Error> {
+    let mut connection = state.database.pool().acquire().await?;
+    let order = store::find_order(&mut connection, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    drop(connection);
+    let payment = order.payment_id.clone().ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!("order {id} is refunding without a payment"))
+    })?;
+    let refunded = state
+        .payments
+        .refund(&payment, order.total_amount, &format!("refund-{id}"))
+        .await
+        .map_err(|error| {
+            Error::Dependency(platform::client::ClientError::Unavailable {
+                service: "payment",
+                reason: error.to_string(),
+            })
+        })?;
+    let mut transaction = state.database.begin().await?;
+    let moved = store::transition(
+        &mut transaction,
+        id,
+        (OrderStatus::Paid, Some(PendingStep::Refunding)),
+        Transition {
+            status: Some(OrderStatus::Refunded),
+            step: restock.then_some(PendingStep::Restocking),
+            refund_id: Some(refunded.id),
+            ..Transition::default()
+        },
+        platform::time::now(),
+    )
+    .await?;
+    if moved {
+        state
+            .events
+            .publish(
+                &mut transaction,
+                &OrderCancelled {
+                    order_id: id,
+                    user_id: order.user_id,
+                    refunded_amount: order.total_amount,
+                    reason: order.status_reason.clone().unwrap_or_default(),
+                },
+            )
+            .await?;
+    }
+    state.events.commit(transaction).await?;
+    if moved && restock {
+        return_stock(state, id).await?;
+    }
+    Ok(())
+}
+
+/// Step `restocking`: each line not yet returned goes back to the catalog's stock.
+///
+/// A line is marked returned after the catalog confirms, so a stop between the two returns
+/// that line twice; the catalog records every adjustment with the order in its reason, so such
+/// a double is visible and can be corrected there.
+pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
+    let mut connection = state.database.pool().acquire().await?;
+    let order = store::find_order(&mut connection, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    drop(connection);
+    for line in order.lines.iter().filter(|line| !line.restocked) {
+        let reply = state
+            .catalog
+            .restock(
+                line.product_id,
+                line.quantity,
+                format!("order {id} refunded"),
+            )
+            .await?;
+        if !reply.status.is_success() {
+            tracing::error!(order = %id, product = %line.product_id, status = %reply.status, "the catalog refused returned units; fix its stock by hand");
+        }
+        store::mark_restocked(state.database.pool(), id, line.product_id).await?;
+    }
+    let mut transaction = state.database.begin().await?;
+    store::transition(
+        &mut transaction,
+        id,
+        (OrderStatus::Refunded, Some(PendingStep::Restocking)),
+        Transition::default(),
+        platform::time::now(),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Staff hand a paid order to a carrier: it is `shipped` with its tracking number.
+pub async fn ship(
+    state: &State,
+    caller: &Caller,
+    id: Uuid,
+    input: NewShipment,
+) -> Result<Order, Error> {
+    require_staff(caller)?;
+    let mut errors = Vec::new();
+    let carrier = clean_text("carrier", &input.carrier, 1, 100)
+        .map_err(|error| errors.push(error))
+        .ok();
+    let number = clean_text("tracking_number", &input.tracking_number, 1, 100)
+        .map_err(|error| errors.push(error))
+        .ok();
+    let (Some(carrier), Some(number)) = (carrier, number) else {
+        return Err(Error::Invalid(errors));
+    };
+    let order = get(state, caller, id).await?;
+    if !order.status.can_move_to(OrderStatus::Shipped) || order.pending_step.is_some() {
+        return Err(illegal(&order, "shipped"));
+    }
+    let mut transaction = state.database.begin().await?;
+    let moved = store::transition(
+        &mut transaction,
+        id,
+        (order.status, None),
+        Transition {
+            status: Some(OrderStatus::Shipped),
+            tracking: Some((carrier.clone(), number.clone())),
+            ..Transition::default()
+        },
+        platform::time::now(),
+    )
+    .await?;
+    if !moved {
+        return Err(Error::Conflict(
+            "The order changed meanwhile; read it again.".into(),
+        ));
+    }
+    state
+        .events
+        .publish(
+            &mut transaction,
+            &OrderShipped {
+                order_id: id,
+                user_id: order.user_id,
+                carrier,
+                tracking_number: number,
+            },
+        )
+        .await?;
+    state.events.commit(transaction).await?;
+    get(state, caller, id).await
+}
+
+/// Staff record that a shipped order arrived.
+pub async fn deliver(state: &State, caller: &Caller, id: Uuid) -> Result<Order, Error> {
+    require_staff(caller)?;
+    let order = get(state, caller, id).await?;
+    if !order.status.can_move_to(OrderStatus::Delivered) || order.pending_step.is_some() {
+        return Err(illegal(&order, "delivered"));
+    }
+    let mut transaction = state.database.begin().await?;
+    let moved = store::transition(
+        &mut transaction,
+        id,
+        (order.status, None),
+        Transition {
+            status: Some(OrderStatus::Delivered),
+            ..Transition::default()
+        },
+        platform::time::now(),
+    )
+    .await?;
+    if !moved {
+        return Err(Error::Conflict(
+            "The order changed meanwhile; read it again.".into(),
+        ));
+    }
+    state
+        .events
+        .publish(
+            &mut transaction,
+            &OrderDelivered {
+                order_id: id,
+                user_id: order.user_id,
+            },
+        )
+        .await?;
+    state.events.commit(transaction).await?;
+    get(state, caller, id).await
+}

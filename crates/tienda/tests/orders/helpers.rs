@@ -1,0 +1,329 @@
+//! A shop for the orders tests: identity, catalog and orders composed in one process as the
+//! embedded mode composes them (the orders service calls the catalog and identity through their
+//! routers, in process), each on its own fresh database of the backend under test.
+
+use std::sync::Arc;
+
+use platform::App;
+use platform::client::{ServiceClient, ServiceTokens};
+use platform::config::SecretString;
+use platform::db::Backend;
+use platform::http::{HttpConfig, HttpMetrics};
+use platform::testing::TestDatabase;
+use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
+pub use platform::testing::{assert_problem, error_code, json_body, text};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "admin@shop.test";
+pub const ADMIN_PASSWORD: &str = "harbor lantern meadow 7";
+pub const PASSWORD: &str = "copper violin orchard";
+pub const SECRET: &str = "the services' shared secret";
+
+/// A visa test card that approves.
+pub const GOOD_CARD: &str = "4242 4242 4242 4242";
+
+/// A running shop.
+pub struct Shop {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub orders: orders::State,
+    pub orders_database: TestDatabase,
+    pub admin: String,
+    pub category: String,
+    _databases: Vec<TestDatabase>,
+    _tasks: DropGuard,
+}
+
+/// A signed-in customer.
+#[derive(Clone)]
+pub struct Customer {
+    pub id: String,
+    pub token: String,
+}
+
+pub async fn spawn_shop(backend: Backend) -> Option<Shop> {
+    spawn_shop_with(backend, |_| {}, None).await
+}
+
+/// As [`spawn_shop`], with changes to the orders config and, optionally, another payment
+/// provider (built on the orders database).
+pub async fn spawn_shop_with(
+    backend: Backend,
+    customize: fn(&mut orders::Config),
+    provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
+) -> Option<Shop> {
+    let identity_database = TestDatabase::new(backend).await?;
+    let catalog_database = TestDatabase::new(backend).await?;
+    let orders_database = TestDatabase::new(backend).await?;
+    let keys = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bus = memory_bus();
+    let identity = identity::build(
+        identity::Config {
+            database: identity_database.config.clone(),
+            key_file: identity::keys::KeyFile {
+                path: keys.path().join("key.pem"),
+                create_if_missing: true,
+            },
+            tokens: identity::TokenConfig::default(),
+            throttle: identity::domain::throttle::ThrottlePolicy::default(),
+            hashing: identity::hashing::HashingConfig::default(),
+            first_admin: identity::FirstAdmin::Configured {
+                email: ADMIN_EMAIL.to_owned(),
+                password: SecretString::from(ADMIN_PASSWORD),
+            },
+            service_secret: Some(SecretString::from(SECRET)),
+        },
+        &bus,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("identity did not start: {e:#}"));
+    let catalog = catalog::build(
+        catalog::Config::new(catalog_database.config.clone()),
+        identity.verifier.clone(),
+        &bus,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("catalog did not start: {e:#}"));
+    let client = orders::CatalogClient::new(
+        ServiceClient::in_process("catalog", catalog.service.router.clone()),
+        Arc::new(ServiceTokens::new(
+            ServiceClient::in_process("identity", identity.service.router.clone()),
+            "orders",
+            SecretString::from(SECRET),
+        )),
+    );
+    let mut config = orders::Config {
+        demo_data: true,
+        ..orders::Config::new(orders_database.config.clone())
+    };
+    customize(&mut config);
+    let payments = match provider {
+        Some(make) => {
+            let database = platform::db::Database::connect(&orders_database.config)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            database
+                .migrate(&orders::MIGRATIONS)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            orders::Payments::Provider(make(database))
+        }
+        None => orders::Payments::Simulated,
+    };
+    let built = orders::build(config, identity.verifier.clone(), client, payments, &bus)
+        .await
+        .unwrap_or_else(|e| panic!("orders did not start: {e:#}"));
+    let state = built.state.clone();
+    let app = App::compose(
+        vec![identity.service, catalog.service, built.service],
+        &HttpConfig::default(),
+        HttpMetrics::new(),
+    );
+    let (address, tasks) = spawn_app_with_tasks(app).await;
+    let mut shop = Shop {
+        address: format!("http://{address}"),
+        client: platform::testing::http_client(),
+        orders: state,
+        orders_database,
+        admin: String::new(),
+        category: String::new(),
+        _databases: vec![identity_database, catalog_database],
+        _tasks: tasks,
+    };
+    drop(keys);
+    shop.admin = shop.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let category = shop
+        .send(
+            shop.client
+                .post(shop.url("/api/catalog/categories"))
+                .bearer_auth(&shop.admin)
+                .json(&json!({"name": "Books"})),
+        )
+        .await;
+    assert_eq!(category.status(), StatusCode::CREATED);
+    shop.category = text(&json_body(category).await["id"]);
+    Some(shop)
+}
+
+impl Shop {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"))
+    }
+
+    async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .send(
+                self.client
+                    .post(self.url("/api/identity/login"))
+                    .json(&json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        text(&json_body(response).await["access_token"])
+    }
+
+    /// A newly registered, signed-in customer.
+    pub async fn customer(&self) -> Customer {
+        let email = format!("{}@example.com", Uuid::now_v7().simple());
+        let registered = self
+            .send(
+                self.client
+                    .post(self.url("/api/identity/register"))
+                    .json(&json!({"email": email, "password": PASSWORD, "name": "Ana Buyer"})),
+            )
+            .await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+        let token = self.login(&email, PASSWORD).await;
+        let me = json_body(
+            self.send(
+                self.client
+                    .get(self.url("/api/identity/me"))
+                    .bearer_auth(&token),
+            )
+            .await,
+        )
+        .await;
+        Customer {
+            id: text(&me["id"]),
+            token,
+        }
+    }
+
+    /// A book with `stock` units at `price` cents; its id.
+    pub async fn product(&self, name: &str, price: i64, stock: i64) -> String {
+        let body = json!({
+            "kind": "book", "name": name, "description": "A novel.",
+            "category_id": self.category, "price": {"amount": price, "currency": "EUR"}, "stock": stock,
+            "attributes": {"author": "Ana Ruiz", "isbn": "978-0-306-40615-7", "publisher": "Mar", "year": 2001}
+        });
+        let response = self
+            .send(
+                self.client
+                    .post(self.url("/api/catalog/products"))
+                    .bearer_auth(&self.admin)
+                    .json(&body),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        text(&json_body(response).await["id"])
+    }
+
+    /// A product's stock in the catalog.
+    pub async fn stock(&self, product: &str) -> i64 {
+        let response = self
+            .send(
+                self.client
+                    .get(self.url(&format!("/api/catalog/products/{product}"))),
+            )
+            .await;
+        json_body(response).await["stock"].as_i64().unwrap_or(-1)
+    }
+
+    /// Changes a product's price (administrator).
+    pub async fn reprice(&self, product: &str, price: i64) {
+        let response = self
+            .send(
+                self.client
+                    .patch(self.url(&format!("/api/catalog/products/{product}")))
+                    .bearer_auth(&self.admin)
+                    .json(&json!({"price": {"amount": price, "currency": "EUR"}})),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    /// The cheapest delivery option (the demo's pick-up, free) or another by name.
+    pub async fn delivery(&self, name: &str) -> Value {
+        let options = json_body(
+            self.send(self.client.get(self.url("/api/orders/delivery-options")))
+                .await,
+        )
+        .await;
+        options
+            .as_array()
+            .and_then(|all| all.iter().find(|option| option["name"] == name).cloned())
+            .unwrap_or_else(|| panic!("no delivery option {name}: {options}"))
+    }
+
+    pub async fn add(&self, token: &str, product: &str, quantity: i64) -> Response {
+        self.send(
+            self.client
+                .post(self.url("/api/orders/cart/items"))
+                .bearer_auth(token)
+                .json(&json!({"product_id": product, "quantity": quantity})),
+        )
+        .await
+    }
+
+    pub async fn cart(&self, token: &str) -> Value {
+        json_body(
+            self.send(
+                self.client
+                    .get(self.url("/api/orders/cart"))
+                    .bearer_auth(token),
+            )
+            .await,
+        )
+        .await
+    }
+
+    pub async fn checkout(&self, token: &str, key: &str, body: &Value) -> Response {
+        self.send(
+            self.client
+                .post(self.url("/api/orders/checkout"))
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.send(self.client.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
+    }
+
+    /// The simulated provider's books for an order: (charges, refunded amount).
+    pub async fn ledger(&self, order: &str) -> (i64, i64) {
+        let database = platform::db::Database::connect(&self.orders_database.config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        orders::payments::SimulatedProvider::new(database, 0)
+            .ledger(order)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+/// A checkout body with `card` and the delivery option `option`.
+pub fn checkout_body(option: &Value, card: &str) -> Value {
+    json!({
+        "shipping_address": {"name": "Ana Buyer", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "es"},
+        "delivery_option": option["id"],
+        "payment": {"method": "card", "number": card, "exp_month": 12, "exp_year": 2031, "cvc": "123", "holder": "Ana Buyer"}
+    })
+}
+
+/// A fresh idempotency key.
+pub fn key() -> String {
+    Uuid::now_v7().to_string()
+}

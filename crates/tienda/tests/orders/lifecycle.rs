@@ -1,0 +1,130 @@
+//! After the checkout: reading, cancelling, shipping, delivering; delivery options; events.
+
+use platform::backend_test;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+backend_test! {
+    async fn a_customer_goes_from_an_empty_cart_to_a_delivered_order(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let ana = shop.customer().await;
+        assert_eq!(shop.cart(&ana.token).await["item_count"], 0);
+        shop.add(&ana.token, &sea, 1).await;
+        let option = shop.delivery("Standard").await;
+        let order = json_body(shop.checkout(&ana.token, &key(), &checkout_body(&option, GOOD_CARD)).await).await;
+        assert_eq!(order["status"], "paid");
+        assert_eq!(order["payment"], json!({"method": "card", "brand": "visa", "last4": "4242"}));
+        assert_eq!(order["shipping_address"]["country"], "ES");
+        let path = format!("/api/orders/orders/{}", text(&order["id"]));
+        let shipment = json!({"carrier": "Correos", "tracking_number": "PQ123456789ES"});
+        assert_problem(shop.post(&ana.token, &format!("{path}/shipment"), &shipment).await, StatusCode::FORBIDDEN).await;
+        assert_problem(shop.post(&shop.admin, &format!("{path}/delivered"), &json!({})).await, StatusCode::CONFLICT).await;
+        let bad = shop.post(&shop.admin, &format!("{path}/shipment"), &json!({"carrier": "", "tracking_number": "x"})).await;
+        assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let shipped = shop.post(&shop.admin, &format!("{path}/shipment"), &shipment).await;
+        assert_eq!(shipped.status(), StatusCode::OK);
+        assert_problem(shop.post(&shop.admin, &format!("{path}/shipment"), &shipment).await, StatusCode::CONFLICT).await;
+        let seen = json_body(shop.get(&ana.token, &path).await).await;
+        assert_eq!(seen["status"], "shipped");
+        assert_eq!(seen["shipment"]["tracking_number"], "PQ123456789ES");
+        assert_problem(shop.post(&ana.token, &format!("{path}/cancel"), &json!({})).await, StatusCode::CONFLICT).await;
+        let delivered = json_body(shop.post(&shop.admin, &format!("{path}/delivered"), &json!({})).await).await;
+        assert_eq!(delivered["status"], "delivered");
+        assert!(delivered["shipment"]["delivered_at"].is_string());
+        assert_eq!(shop.stock(&sea).await, 4);
+        let published: Vec<String> = platform::testing::events::published_events(&shop.orders_database.config)
+            .await.into_iter().map(|event| event.kind).collect();
+        assert_eq!(published, [
+            "tienda.orders.order.placed.v1",
+            "tienda.orders.order.paid.v1",
+            "tienda.orders.order.shipped.v1",
+            "tienda.orders.order.delivered.v1",
+        ]);
+    }
+}
+
+backend_test! {
+    async fn a_customer_cannot_read_or_cancel_anothers_order(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let option = shop.delivery("Standard").await;
+        let ana = shop.customer().await;
+        let bea = shop.customer().await;
+        shop.add(&ana.token, &sea, 1).await;
+        let order = json_body(shop.checkout(&ana.token, &key(), &checkout_body(&option, GOOD_CARD)).await).await;
+        let path = format!("/api/orders/orders/{}", text(&order["id"]));
+        assert_problem(shop.get(&bea.token, &path).await, StatusCode::NOT_FOUND).await;
+        assert_problem(shop.post(&bea.token, &format!("{path}/cancel"), &json!({})).await, StatusCode::NOT_FOUND).await;
+        let theirs = json_body(shop.get(&bea.token, "/api/orders/orders").await).await;
+        assert_eq!(theirs["items"], json!([]));
+        let filtered = json_body(shop.get(&bea.token, &format!("/api/orders/orders?customer={}", ana.id)).await).await;
+        assert_eq!(filtered["items"], json!([]), "a customer's filter cannot reach another's orders");
+        assert_eq!(json_body(shop.get(&ana.token, &path).await).await["status"], "paid");
+        let staff = json_body(shop.get(&shop.admin, &format!("/api/orders/orders?customer={}", ana.id)).await).await;
+        assert_eq!(staff["items"].as_array().map(Vec::len), Some(1));
+        assert_problem(shop.get(&ana.token, "/api/orders/orders/not-an-id").await, StatusCode::NOT_FOUND).await;
+        assert_problem(shop.get(&ana.token, "/api/orders/orders?status=lost").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(shop.send(shop.client.get(shop.url(&path))).await, StatusCode::UNAUTHORIZED).await;
+    }
+}
+
+backend_test! {
+    async fn cancelling_a_paid_order_refunds_it_once_and_returns_its_stock(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let option = shop.delivery("Standard").await;
+        let ana = shop.customer().await;
+        shop.add(&ana.token, &sea, 2).await;
+        let order = json_body(shop.checkout(&ana.token, &key(), &checkout_body(&option, GOOD_CARD)).await).await;
+        let id = text(&order["id"]);
+        assert_eq!(shop.stock(&sea).await, 3);
+        let cancelled = shop.post(&ana.token, &format!("/api/orders/orders/{id}/cancel"), &json!({})).await;
+        assert_eq!(cancelled.status(), StatusCode::OK);
+        let cancelled = json_body(cancelled).await;
+        assert_eq!(cancelled["status"], "refunded");
+        assert_eq!(cancelled["status_reason"], "cancelled_by_customer");
+        assert_eq!(shop.stock(&sea).await, 5);
+        assert_eq!(shop.ledger(&id).await, (1, 2399));
+        let again = shop.post(&ana.token, &format!("/api/orders/orders/{id}/cancel"), &json!({})).await;
+        assert_problem(again, StatusCode::CONFLICT).await;
+        assert_eq!(shop.ledger(&id).await, (1, 2399), "refunded twice");
+        assert_problem(shop.post(&shop.admin, &format!("/api/orders/orders/{id}/shipment"), &json!({"carrier": "GLS", "tracking_number": "1"})).await, StatusCode::CONFLICT).await;
+    }
+}
+
+backend_test! {
+    async fn administrators_manage_delivery_options_and_checkout_offers_only_active_ones(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let ana = shop.customer().await;
+        let new = json!({"carrier": "MRW", "name": "Saturday", "price": {"amount": 1299, "currency": "EUR"}, "estimated_days": 2});
+        assert_problem(shop.post(&ana.token, "/api/orders/delivery-options", &new).await, StatusCode::FORBIDDEN).await;
+        for bad in [
+            json!({"carrier": "", "name": "x", "price": {"amount": 1, "currency": "EUR"}, "estimated_days": 2}),
+            json!({"carrier": "MRW", "name": "x", "price": {"amount": -1, "currency": "EUR"}, "estimated_days": 2}),
+            json!({"carrier": "MRW", "name": "x", "price": {"amount": 1, "currency": "XXX"}, "estimated_days": 2}),
+            json!({"carrier": "MRW", "name": "x", "price": {"amount": 1, "currency": "EUR"}, "estimated_days": 99}),
+        ] {
+            assert_problem(shop.post(&shop.admin, "/api/orders/delivery-options", &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        let created = shop.post(&shop.admin, "/api/orders/delivery-options", &new).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let created = json_body(created).await;
+        let path = shop.url(&format!("/api/orders/delivery-options/{}", text(&created["id"])));
+        let stale = shop.send(shop.client.patch(&path).bearer_auth(&shop.admin).header("if-match", "\"7\"").json(&json!({"active": false}))).await;
+        assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
+        let withdrawn = shop.send(shop.client.patch(&path).bearer_auth(&shop.admin).header("if-match", "\"1\"").json(&json!({"active": false}))).await;
+        assert_eq!(withdrawn.status(), StatusCode::OK);
+        let listed = json_body(shop.send(shop.client.get(shop.url("/api/orders/delivery-options"))).await).await;
+        assert!(listed.as_array().into_iter().flatten().all(|option| option["name"] != "Saturday"));
+        let all = json_body(shop.get(&shop.admin, "/api/orders/delivery-options?all=true").await).await;
+        assert!(all.as_array().into_iter().flatten().any(|option| option["name"] == "Saturday"));
+        let sea = shop.product("The Sea", 1000, 5).await;
+        shop.add(&ana.token, &sea, 1).await;
+        let refused = shop.checkout(&ana.token, &key(), &checkout_body(&created, GOOD_CARD)).await;
+        let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(error_code(&problem, "delivery_option").is_some());
+    }
+}
