@@ -217,3 +217,26 @@ backend_test! {
         assert_eq!(forged.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
     }
 }
+
+backend_test! {
+    async fn serve_orders_names_each_missing_setting(backend) {
+        let Some(orders_db) = TestDatabase::new(backend).await else { return };
+        let full = Settings {
+            database_url: Some(orders_db.config.url.clone()),
+            identity_url: Some("http://127.0.0.1:9".to_owned()),
+            catalog_url: Some("http://127.0.0.1:9".to_owned()),
+            service_secret: Some(SecretString::from("shared")),
+            ..Settings::default()
+        };
+        for (missing, setting) in [
+            (Settings { identity_url: None, ..full.clone() }, "TIENDA_IDENTITY_URL"),
+            (Settings { catalog_url: None, ..full.clone() }, "TIENDA_CATALOG_URL"),
+            (Settings { service_secret: None, ..full.clone() }, "TIENDA_SERVICE_SECRET"),
+        ] {
+            let error = tienda::build_single(&missing, ServiceName::Orders).await.err().map(|e| format!("{e:#}"));
+            assert!(error.as_deref().is_some_and(|e| e.contains(setting)), "{setting}: {error:?}");
+        }
+        // With every setting it starts, even before the catalog and identity answer.
+        assert!(tienda::build_single(&full, ServiceName::Orders).await.is_ok());
+    }
+}

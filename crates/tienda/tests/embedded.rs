@@ -330,3 +330,72 @@ async fn a_new_data_dir_gets_a_believable_catalog() -> anyhow::Result<()> {
     assert_eq!(count_products(address, "pet").await?, 28);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_of_the_embedded_shop_buys_a_demo_book() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let built = tienda::build_embedded(&settings_in(dir.path())).await?;
+    let address = spawn_router(built.app.router()).await;
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("http://{address}{path}");
+    let registered = client
+        .post(url("/api/identity/register"))
+        .json(&json!({"email": "reader@example.com", "password": "quiet harbor lantern", "name": "Reader"}))
+        .send()
+        .await?;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let login = body(
+        client
+            .post(url("/api/identity/login"))
+            .json(&json!({"email": "reader@example.com", "password": "quiet harbor lantern"}))
+            .send()
+            .await?,
+    )
+    .await;
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let found = body(reqwest::get(url("/api/catalog/products?q=quixote")).await?).await;
+    let book = found["items"][0].clone();
+    let added = client
+        .post(url("/api/orders/cart/items"))
+        .bearer_auth(&token)
+        .json(&json!({"product_id": book["id"], "quantity": 1}))
+        .send()
+        .await?;
+    assert_eq!(added.status(), StatusCode::OK);
+    let options = body(reqwest::get(url("/api/orders/delivery-options")).await?).await;
+    assert!(
+        options.as_array().is_some_and(|all| all.len() >= 3),
+        "{options}"
+    );
+    let paid = client
+        .post(url("/api/orders/checkout"))
+        .bearer_auth(&token)
+        .header("idempotency-key", "first-order")
+        .json(&json!({
+            "shipping_address": {"name": "Reader", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
+            "delivery_option": options[0]["id"],
+            "payment": {"method": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123", "holder": "Reader"}
+        }))
+        .send()
+        .await?;
+    assert_eq!(paid.status(), StatusCode::CREATED);
+    let order = body(paid).await;
+    assert_eq!(order["status"], "paid");
+    assert_eq!(order["lines"][0]["name"], book["name"]);
+    let after = body(
+        reqwest::get(url(&format!(
+            "/api/catalog/products/{}",
+            book["id"].as_str().unwrap_or_default()
+        )))
+        .await?,
+    )
+    .await;
+    assert_eq!(
+        after["stock"].as_i64(),
+        book["stock"].as_i64().map(|stock| stock - 1)
+    );
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! Events across services as Tienda runs them: in one process on the in-memory bus, and as
-//! separate `tienda serve` processes on PostgreSQL and RabbitMQ. Plus `tienda events`.
+//! separate `tienda serve` processes on PostgreSQL and RabbitMQ (including a whole sale through
+//! identity, catalog and orders processes). Plus `tienda events`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -258,6 +259,186 @@ async fn a_registration_through_the_identity_process_makes_a_record_in_the_custo
         "{ready}"
     );
     drop(customers);
+    drop(identity);
+    let config = AmqpConfig {
+        exchange,
+        queue_prefix: unique,
+        ..AmqpConfig::new(broker)
+    };
+    delete_topology(&config, &["customers", "support"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_buys_and_receives_an_order_through_identity_catalog_and_orders_processes() {
+    let backend = platform::db::Backend::Postgres;
+    let (Some(identity_db), Some(catalog_db), Some(orders_db)) = (
+        TestDatabase::new(backend).await,
+        TestDatabase::new(backend).await,
+        TestDatabase::new(backend).await,
+    ) else {
+        return;
+    };
+    let Some(broker) = amqp_url() else { return };
+    let Ok(dir) = tempfile::tempdir() else {
+        panic!("no temp dir")
+    };
+    let key = dir.path().join("jwt.pem");
+    let made = identity::keys::TokenSigner::load(
+        &identity::keys::KeyFile {
+            path: key.clone(),
+            create_if_missing: true,
+        },
+        "tienda",
+        "tienda",
+        Duration::from_secs(60),
+    );
+    assert!(made.is_ok());
+    let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
+    let exchange = format!("{unique}.events");
+    let secret = "a secret only these three processes share".to_owned();
+    use platform::config::ExposeSecret;
+    let common = |database: &TestDatabase| {
+        vec![
+            (
+                "TIENDA_DATABASE_URL",
+                database.config.url.expose_secret().to_owned(),
+            ),
+            ("TIENDA_AMQP_URL", broker.clone()),
+            ("TIENDA_AMQP_EXCHANGE", exchange.clone()),
+            ("TIENDA_AMQP_QUEUE_PREFIX", unique.clone()),
+            ("TIENDA_SERVICE_SECRET", secret.clone()),
+        ]
+    };
+    let mut identity_env = common(&identity_db);
+    identity_env.extend([
+        ("TIENDA_JWT_KEY_FILE", key.display().to_string()),
+        ("TIENDA_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
+        ("TIENDA_ADMIN_PASSWORD", ADMIN_PASSWORD.to_owned()),
+    ]);
+    let identity = serve("identity", &identity_env);
+    let mut catalog_env = common(&catalog_db);
+    catalog_env.push(("TIENDA_IDENTITY_URL", identity.url.clone()));
+    let catalog = serve("catalog", &catalog_env);
+    let mut orders_env = common(&orders_db);
+    orders_env.extend([
+        ("TIENDA_IDENTITY_URL", identity.url.clone()),
+        ("TIENDA_CATALOG_URL", catalog.url.clone()),
+    ]);
+    let orders = serve("orders", &orders_env);
+    let client = reqwest::Client::new();
+    let admin = access_token(&client, &identity.url, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    // The administrator lists a book and a delivery option.
+    let category = json_of(
+        send(
+            client
+                .post(format!("{}/api/catalog/categories", catalog.url))
+                .bearer_auth(&admin)
+                .json(&json!({"name": "Novels"})),
+        )
+        .await,
+    )
+    .await;
+    let book = send(client.post(format!("{}/api/catalog/products", catalog.url)).bearer_auth(&admin).json(&json!({
+        "kind": "book", "name": "Distributed Tales", "description": "Three processes, one sale.",
+        "category_id": category["id"], "price": {"amount": 1999, "currency": "EUR"}, "stock": 2,
+        "attributes": {"author": "Ana Ruiz", "isbn": "978-0-306-40615-7", "publisher": "Mar", "year": 2001}
+    }))).await;
+    assert_eq!(book.status(), StatusCode::CREATED);
+    let book = json_of(book).await["id"].clone();
+    let option = send(client.post(format!("{}/api/orders/delivery-options", orders.url)).bearer_auth(&admin).json(&json!({
+        "carrier": "Correos", "name": "Standard", "price": {"amount": 399, "currency": "EUR"}, "estimated_days": 3
+    }))).await;
+    assert_eq!(option.status(), StatusCode::CREATED);
+    let option = json_of(option).await["id"].clone();
+
+    // A customer: cart, checkout (the orders process reserves in the catalog process with a
+    // service token from the identity process), and the order through to delivery.
+    let registered = send(
+        client
+            .post(format!("{}/api/identity/register", identity.url))
+            .json(
+                &json!({"email": "buyer@example.com", "password": PASSWORD, "name": "Bea Buyer"}),
+            ),
+    )
+    .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let buyer = access_token(&client, &identity.url, "buyer@example.com", PASSWORD).await;
+    let empty = json_of(
+        send(
+            client
+                .get(format!("{}/api/orders/cart", orders.url))
+                .bearer_auth(&buyer),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(empty["item_count"], 0);
+    let added = send(
+        client
+            .post(format!("{}/api/orders/cart/items", orders.url))
+            .bearer_auth(&buyer)
+            .json(&json!({"product_id": book, "quantity": 1})),
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    assert_eq!(
+        json_of(added).await["lines"][0]["name"],
+        "Distributed Tales"
+    );
+    let paid = send(client.post(format!("{}/api/orders/checkout", orders.url)).bearer_auth(&buyer).header("idempotency-key", "dist-1").json(&json!({
+        "shipping_address": {"name": "Bea Buyer", "line1": "Calle Mayor 1", "city": "Madrid", "postal_code": "28013", "country": "ES"},
+        "delivery_option": option,
+        "payment": {"method": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123", "holder": "Bea Buyer"}
+    }))).await;
+    assert_eq!(paid.status(), StatusCode::CREATED);
+    let order = json_of(paid).await;
+    assert_eq!(order["status"], "paid");
+    assert_eq!(order["total"]["amount"], 2398);
+    let stock = json_of(
+        send(client.get(format!(
+            "{}/api/catalog/products/{}",
+            catalog.url,
+            book.as_str().unwrap_or_default()
+        )))
+        .await,
+    )
+    .await;
+    assert_eq!(stock["stock"], 1);
+    let path = format!(
+        "{}/api/orders/orders/{}",
+        orders.url,
+        order["id"].as_str().unwrap_or_default()
+    );
+    let shipped = send(
+        client
+            .post(format!("{path}/shipment"))
+            .bearer_auth(&admin)
+            .json(&json!({"carrier": "Correos", "tracking_number": "PQ1ES"})),
+    )
+    .await;
+    assert_eq!(shipped.status(), StatusCode::OK);
+    let delivered = send(client.post(format!("{path}/delivered")).bearer_auth(&admin)).await;
+    assert_eq!(delivered.status(), StatusCode::OK);
+    let seen = json_of(send(client.get(&path).bearer_auth(&buyer)).await).await;
+    assert_eq!(seen["status"], "delivered");
+    assert_eq!(seen["shipment"]["tracking_number"], "PQ1ES");
+
+    // The orders process publishes its events over RabbitMQ: its outbox empties.
+    let ready = json_of(send(client.get(format!("{}/health/ready", orders.url))).await).await;
+    assert_eq!(ready["status"], "up", "{ready}");
+    assert!(ready.to_string().contains("orders-events-amqp"), "{ready}");
+    let relayed = platform::db::Database::connect(&orders_db.config).await;
+    let Ok(relayed) = relayed else {
+        panic!("cannot open the orders database")
+    };
+    eventually("the order events leave the outbox", || async {
+        let pending = platform::events::outbox::pending(&relayed).await.ok()?;
+        (pending == 0).then_some(())
+    })
+    .await;
+    drop(orders);
+    drop(catalog);
     drop(identity);
     let config = AmqpConfig {
         exchange,

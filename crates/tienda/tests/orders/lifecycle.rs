@@ -128,3 +128,48 @@ backend_test! {
         assert!(error_code(&problem, "delivery_option").is_some());
     }
 }
+
+const ROUTES: [(&str, &str); 11] = [
+    ("delete", "/api/orders/cart/items/{product_id}"),
+    ("get", "/api/orders/cart"),
+    ("get", "/api/orders/delivery-options"),
+    ("get", "/api/orders/orders"),
+    ("get", "/api/orders/orders/{id}"),
+    ("patch", "/api/orders/cart/items/{product_id}"),
+    ("patch", "/api/orders/delivery-options/{id}"),
+    ("post", "/api/orders/cart/items"),
+    ("post", "/api/orders/checkout"),
+    ("post", "/api/orders/delivery-options"),
+    ("post", "/api/orders/orders/{id}/cancel"),
+];
+
+backend_test! {
+    async fn every_orders_route_is_documented_and_every_documented_route_is_served(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let document = json_body(shop.send(shop.client.get(shop.url("/api/openapi.json"))).await).await;
+        let mut documented: Vec<(String, String)> = Vec::new();
+        for (path, item) in document["paths"].as_object().into_iter().flatten().filter(|(path, _)| path.starts_with("/api/orders")) {
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m.clone()) {
+                documented.push((method, path.clone()));
+            }
+        }
+        documented.sort();
+        let mut expected: Vec<(String, String)> = ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+        expected.push(("post".into(), "/api/orders/orders/{id}/delivered".into()));
+        expected.push(("post".into(), "/api/orders/orders/{id}/shipment".into()));
+        expected.sort();
+        assert_eq!(documented, expected);
+        for (method, path) in &expected {
+            let url = shop.url(&path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{product_id}", &uuid::Uuid::now_v7().to_string()));
+            let request = match method.as_str() {
+                "get" => shop.client.get(&url),
+                "post" => shop.client.post(&url).json(&json!({})),
+                "patch" => shop.client.patch(&url).json(&json!({})),
+                _ => shop.client.delete(&url),
+            };
+            let status = shop.send(request.bearer_auth(&shop.admin)).await.status();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert!(status != StatusCode::NOT_FOUND || path.contains('{'), "{method} {path}: {status}");
+        }
+    }
+}
