@@ -81,6 +81,13 @@ async fn resolve(
     let visitor_hash = shopper.cart_token.as_deref().map(token_hash);
     match &shopper.caller {
         Some(caller) => {
+            // Most requests only read: no write transaction (on SQLite, the write lock) for them.
+            if visitor_hash.is_none() {
+                let cart = store::cart_of_user(database.pool(), caller.user_id).await?;
+                if cart.is_some() || !create {
+                    return Ok(cart.map(|cart| (cart, None)));
+                }
+            }
             let mut transaction = database.begin().await?;
             let mut cart = store::cart_of_user(&mut *transaction, caller.user_id).await?;
             let visitor = match &visitor_hash {
