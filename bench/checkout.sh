@@ -22,14 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts `tienda ARGS...` with the environment given before it; prints its base URL.
+# Starts `tienda SERVE...` with the environment given; sets `url` to its base URL.
 start() {
   local log="$work/$RANDOM.log"
   env "$@" TIENDA_ADDR=127.0.0.1:0 TIENDA_LOG=warn target/release/tienda "${SERVE[@]}" >"$log" 2>&1 &
   pids+=($!)
+  url=""
   for _ in $(seq 1 100); do
     url=$(grep -o 'http://[0-9.:]*' "$log" | head -1 || true)
-    if [ -n "$url" ]; then echo "$url"; return; fi
+    if [ -n "$url" ]; then return; fi
     sleep 0.1
   done
   cat "$log" >&2; exit 1
@@ -37,7 +38,7 @@ start() {
 
 echo "== embedded: one process, SQLite"
 SERVE=(all)
-url=$(start TIENDA_DATA_DIR="$work/data" TIENDA_DEMO_DATA=false TIENDA_ADMIN_EMAIL=$ADMIN_EMAIL TIENDA_ADMIN_PASSWORD="$ADMIN_PASSWORD")
+start TIENDA_DATA_DIR="$work/data" TIENDA_DEMO_DATA=false TIENDA_ADMIN_EMAIL=$ADMIN_EMAIL TIENDA_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 target/release/examples/checkout_bench "$url" "$url" "$url" "$CUSTOMERS" "$SECONDS_PER_RUN"
 kill "${pids[@]}"; wait 2>/dev/null || true; pids=()
 
@@ -50,11 +51,14 @@ db() { echo "${PG%/*}/${run}_$1"; }
 openssl genpkey -algorithm ed25519 -out "$work/jwt.pem" 2>/dev/null
 common=(TIENDA_AMQP_URL="$AMQP" TIENDA_AMQP_EXCHANGE="$run.events" TIENDA_AMQP_QUEUE_PREFIX="$run" TIENDA_SERVICE_SECRET=bench-secret)
 SERVE=(serve identity)
-identity=$(start "${common[@]}" TIENDA_DATABASE_URL="$(db identity)" TIENDA_JWT_KEY_FILE="$work/jwt.pem" TIENDA_ADMIN_EMAIL=$ADMIN_EMAIL TIENDA_ADMIN_PASSWORD="$ADMIN_PASSWORD")
+start "${common[@]}" TIENDA_DATABASE_URL="$(db identity)" TIENDA_JWT_KEY_FILE="$work/jwt.pem" TIENDA_ADMIN_EMAIL=$ADMIN_EMAIL TIENDA_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+identity=$url
 SERVE=(serve catalog)
-catalog=$(start "${common[@]}" TIENDA_DATABASE_URL="$(db catalog)" TIENDA_IDENTITY_URL="$identity")
+start "${common[@]}" TIENDA_DATABASE_URL="$(db catalog)" TIENDA_IDENTITY_URL="$identity"
+catalog=$url
 SERVE=(serve orders)
-orders=$(start "${common[@]}" TIENDA_DATABASE_URL="$(db orders)" TIENDA_IDENTITY_URL="$identity" TIENDA_CATALOG_URL="$catalog")
+start "${common[@]}" TIENDA_DATABASE_URL="$(db orders)" TIENDA_IDENTITY_URL="$identity" TIENDA_CATALOG_URL="$catalog"
+orders=$url
 target/release/examples/checkout_bench "$identity" "$catalog" "$orders" "$CUSTOMERS" "$SECONDS_PER_RUN"
 kill "${pids[@]}"; wait 2>/dev/null || true; pids=()
 for service in identity catalog orders; do
