@@ -241,7 +241,15 @@ async fn place(
         lines,
     };
     let mut transaction = state.database.begin().await?;
-    store::insert_order(&mut transaction, &order).await?;
+    if let Err(error) = store::insert_order(&mut transaction, &order).await {
+        return Err(if platform::db::is_unique_violation(&error) {
+            Error::Conflict(
+                "Another checkout of yours is taking payment; wait for it to finish.".into(),
+            )
+        } else {
+            error.into()
+        });
+    }
     transaction.commit().await?;
 
     // If this process stops from here on, recovery finds the order in `reserving` and lets go

@@ -14,7 +14,12 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>
 
 const PRODUCTS: usize = 50;
 
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Result<Value> {
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> Result<Value> {
     let mut request = client.post(url).json(&body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -28,8 +33,19 @@ async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: 
     Ok(body)
 }
 
-async fn login(client: &reqwest::Client, identity: &str, email: &str, password: &str) -> Result<String> {
-    let body = post(client, format!("{identity}/api/identity/login"), None, json!({"email": email, "password": password})).await?;
+async fn login(
+    client: &reqwest::Client,
+    identity: &str,
+    email: &str,
+    password: &str,
+) -> Result<String> {
+    let body = post(
+        client,
+        format!("{identity}/api/identity/login"),
+        None,
+        json!({"email": email, "password": password}),
+    )
+    .await?;
     Ok(body["access_token"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -45,18 +61,29 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, identity, catalog, orders, ..] = args.as_slice() else {
-        return Err("usage: checkout_bench IDENTITY_URL CATALOG_URL ORDERS_URL [CUSTOMERS] [SECONDS]".into());
+        return Err(
+            "usage: checkout_bench IDENTITY_URL CATALOG_URL ORDERS_URL [CUSTOMERS] [SECONDS]"
+                .into(),
+        );
     };
     let customers: usize = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(16);
     let seconds: u64 = args.get(5).and_then(|n| n.parse().ok()).unwrap_or(30);
     let admin_email = std::env::var("ADMIN_EMAIL")?;
     let admin_password = std::env::var("ADMIN_PASSWORD")?;
-    let client = reqwest::Client::builder().pool_max_idle_per_host(customers * 2).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(customers * 2)
+        .build()?;
     let admin = login(&client, identity, &admin_email, &admin_password).await?;
 
     // The shop: a category, 50 books with plenty of stock, one delivery option.
     let run = uuid::Uuid::now_v7().simple().to_string();
-    let category = post(&client, format!("{catalog}/api/catalog/categories"), Some(&admin), json!({"name": format!("Bench {run}")})).await?;
+    let category = post(
+        &client,
+        format!("{catalog}/api/catalog/categories"),
+        Some(&admin),
+        json!({"name": format!("Bench {run}")}),
+    )
+    .await?;
     let mut products = Vec::with_capacity(PRODUCTS);
     for n in 0..PRODUCTS {
         let product = post(&client, format!("{catalog}/api/catalog/products"), Some(&admin), json!({
@@ -72,7 +99,13 @@ async fn main() -> Result<()> {
     let mut tokens = Vec::with_capacity(customers);
     for n in 0..customers {
         let email = format!("bench-{run}-{n}@example.com");
-        post(&client, format!("{identity}/api/identity/register"), None, json!({"email": email, "password": "bench harbor lantern", "name": "Bench"})).await?;
+        post(
+            &client,
+            format!("{identity}/api/identity/register"),
+            None,
+            json!({"email": email, "password": "bench harbor lantern", "name": "Bench"}),
+        )
+        .await?;
         tokens.push(login(&client, identity, &email, "bench harbor lantern").await?);
     }
     eprintln!("set up: {PRODUCTS} products, {customers} customers; running {seconds} s");

@@ -213,3 +213,27 @@ backend_test! {
         assert_eq!(last4, "4242");
     }
 }
+
+backend_test! {
+    async fn two_checkouts_of_one_cart_at_once_charge_it_once(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let sea = shop.product("The Sea", 1000, 10).await;
+        let ana = shop.customer().await;
+        shop.add(&ana.token, &sea, 1).await;
+        let body = checkout_body(&shop.delivery("Standard").await, GOOD_CARD);
+        // Two tabs, two keys.
+        let (one, two) = (key(), key());
+        let (first, second) = tokio::join!(
+            shop.checkout(&ana.token, &one, &body),
+            shop.checkout(&ana.token, &two, &body),
+        );
+        let mut statuses = [first.status(), second.status()];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+        assert_eq!(shop.stock(&sea).await, 9);
+        let listed = json_body(shop.get(&ana.token, "/api/orders/orders").await).await;
+        let orders: Vec<&Value> = listed["items"].as_array().into_iter().flatten().collect();
+        assert_eq!(orders.len(), 1, "{listed}");
+        assert_eq!(shop.ledger(&text(&orders[0]["id"])).await, (1, 0));
+    }
+}

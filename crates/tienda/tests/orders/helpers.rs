@@ -10,7 +10,7 @@ use platform::config::SecretString;
 use platform::db::Backend;
 use platform::http::{HttpConfig, HttpMetrics};
 use platform::testing::TestDatabase;
-use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
+use platform::testing::events::{DropGuard, TcpProxy, memory_bus, spawn_app_with_tasks};
 pub use platform::testing::{assert_problem, error_code, json_body, text};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -26,14 +26,19 @@ pub const GOOD_CARD: &str = "4242 4242 4242 4242";
 
 /// A running shop.
 pub struct Shop {
+    /// Identity and the catalog (and orders, when wired in process).
     pub address: String,
+    /// The orders service.
+    pub orders_address: String,
+    /// Between orders and the other two, when they talk over HTTP.
+    pub proxy: Option<TcpProxy>,
     pub client: reqwest::Client,
     pub orders: orders::State,
     pub orders_database: TestDatabase,
     pub admin: String,
     pub category: String,
     _databases: Vec<TestDatabase>,
-    _tasks: DropGuard,
+    _tasks: (DropGuard, Option<DropGuard>),
 }
 
 /// A signed-in customer.
@@ -47,12 +52,31 @@ pub async fn spawn_shop(backend: Backend) -> Option<Shop> {
     spawn_shop_with(backend, |_| {}, None).await
 }
 
+/// How the orders service reaches the catalog and identity.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wiring {
+    /// Through their routers, in process (the embedded mode).
+    InProcess,
+    /// Over HTTP through a proxy the test can cut (the distributed mode).
+    Http,
+}
+
 /// As [`spawn_shop`], with changes to the orders config and, optionally, another payment
 /// provider (built on the orders database).
 pub async fn spawn_shop_with(
     backend: Backend,
     customize: fn(&mut orders::Config),
     provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
+) -> Option<Shop> {
+    spawn_wired_shop(backend, customize, provider, Wiring::InProcess).await
+}
+
+/// As [`spawn_shop_with`], wired as `wiring` says.
+pub async fn spawn_wired_shop(
+    backend: Backend,
+    customize: fn(&mut orders::Config),
+    provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
+    wiring: Wiring,
 ) -> Option<Shop> {
     let identity_database = TestDatabase::new(backend).await?;
     let catalog_database = TestDatabase::new(backend).await?;
@@ -86,10 +110,34 @@ pub async fn spawn_shop_with(
     )
     .await
     .unwrap_or_else(|e| panic!("catalog did not start: {e:#}"));
-    let client = orders::CatalogClient::new(
-        ServiceClient::in_process("catalog", catalog.service.router.clone()),
-        Arc::new(ServiceTokens::new(
+    let (catalog_client, identity_client, others, proxy) = match wiring {
+        Wiring::InProcess => (
+            ServiceClient::in_process("catalog", catalog.service.router.clone()),
             ServiceClient::in_process("identity", identity.service.router.clone()),
+            vec![identity.service, catalog.service],
+            None,
+        ),
+        Wiring::Http => {
+            let app = App::compose(
+                vec![identity.service, catalog.service],
+                &HttpConfig::default(),
+                HttpMetrics::new(),
+            );
+            let (address, tasks) = spawn_app_with_tasks(app).await;
+            let proxy = TcpProxy::start(address.to_string()).await;
+            let through = format!("http://{}", proxy.address());
+            (
+                ServiceClient::http("catalog", &through),
+                ServiceClient::http("identity", &through),
+                vec![],
+                Some((proxy, format!("http://{address}"), tasks)),
+            )
+        }
+    };
+    let client = orders::CatalogClient::new(
+        catalog_client,
+        Arc::new(ServiceTokens::new(
+            identity_client,
             "orders",
             SecretString::from(SECRET),
         )),
@@ -117,20 +165,26 @@ pub async fn spawn_shop_with(
         .unwrap_or_else(|e| panic!("orders did not start: {e:#}"));
     let state = built.state.clone();
     let app = App::compose(
-        vec![identity.service, catalog.service, built.service],
+        others.into_iter().chain([built.service]).collect(),
         &HttpConfig::default(),
         HttpMetrics::new(),
     );
     let (address, tasks) = spawn_app_with_tasks(app).await;
+    let (proxy, others_address, other_tasks) = match proxy {
+        Some((proxy, others, tasks)) => (Some(proxy), others, Some(tasks)),
+        None => (None, format!("http://{address}"), None),
+    };
     let mut shop = Shop {
-        address: format!("http://{address}"),
+        address: others_address,
+        orders_address: format!("http://{address}"),
+        proxy,
         client: platform::testing::http_client(),
         orders: state,
         orders_database,
         admin: String::new(),
         category: String::new(),
         _databases: vec![identity_database, catalog_database],
-        _tasks: tasks,
+        _tasks: (tasks, other_tasks),
     };
     drop(keys);
     shop.admin = shop.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -149,7 +203,11 @@ pub async fn spawn_shop_with(
 
 impl Shop {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
+        if path.starts_with("/api/orders") {
+            format!("{}{path}", self.orders_address)
+        } else {
+            format!("{}{path}", self.address)
+        }
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {

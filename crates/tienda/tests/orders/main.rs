@@ -5,4 +5,5 @@ mod carts;
 mod checkout;
 mod helpers;
 mod lifecycle;
+mod outages;
 mod recovery;
