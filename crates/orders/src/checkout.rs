@@ -444,7 +444,11 @@ pub async fn finish_paid(
         claim.complete(&mut *transaction, 201, &body).await?;
     }
     state.events.commit(transaction).await?;
-    commit_reservation(state, &order).await?;
+    // The order is paid and its answer stored: a catalog that cannot be told now is told by
+    // recovery, and the customer still gets the paid order.
+    if let Err(error) = commit_reservation(state, &order).await {
+        tracing::warn!(order = %order_id, %error, "committing the reservation failed; recovery retries it");
+    }
     Ok(view)
 }
 
@@ -501,7 +505,9 @@ pub async fn finish_declined(
         claim.complete(&mut *transaction, 402, &body).await?;
     }
     state.events.commit(transaction).await?;
-    release_reservation(state, &order).await?;
+    if let Err(error) = release_reservation(state, &order).await {
+        tracing::warn!(order = %order_id, %error, "releasing the reservation failed; recovery retries it");
+    }
     Err(declined)
 }
 
