@@ -17,8 +17,7 @@
 //! then the stored answer.
 
 use contracts::clients::catalog::{Product, ReservationLine};
-use contracts::events::orders::{OrderPaid, OrderPaymentFailed, OrderPlaced, OrderedProduct};
-use platform::ApiError;
+use contracts::events::orders::{OrderPlaced, OrderedProduct};
 use platform::auth::Caller;
 use platform::idempotency::Claim;
 use serde::Deserialize;
@@ -32,6 +31,7 @@ use crate::domain::card::Card;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::payments::{ChargeRequest, Outcome};
+use crate::settlement::{finish_declined, finish_paid};
 use crate::store::{self, Order, OrderLine, PriceChange, Transition};
 use crate::views::OrderView;
 
@@ -391,187 +391,4 @@ async fn charge(
             .await
         }
     }
-}
-
-/// The charge was approved: the order is paid, its lines leave the cart, the answer is stored
-/// for the key (when a claim is given), and then the reservation is committed.
-pub async fn finish_paid(
-    state: &State,
-    order_id: Uuid,
-    payment_id: String,
-    claim: Option<Claim>,
-) -> Result<OrderView, Error> {
-    let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
-        &mut transaction,
-        order_id,
-        (OrderStatus::PendingPayment, Some(PendingStep::Charging)),
-        Transition {
-            status: Some(OrderStatus::Paid),
-            step: Some(PendingStep::Committing),
-            payment_id: Some(payment_id),
-            ..Transition::default()
-        },
-        platform::time::now(),
-    )
-    .await?;
-    let order = store::find_order(&mut transaction, order_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if !moved {
-        // Finished elsewhere meanwhile (a slow request and recovery): its answer stands.
-        return Ok(OrderView::from(order));
-    }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderPaid {
-                order_id,
-                user_id: order.user_id,
-                amount: order.total_amount,
-                currency: order.currency.clone(),
-            },
-        )
-        .await?;
-    if let Some(cart) = store::cart_of_user(&mut *transaction, order.user_id).await? {
-        let bought: Vec<Uuid> = order.lines.iter().map(|line| line.product_id).collect();
-        store::remove_items(&mut transaction, cart, &bought).await?;
-    }
-    let view = OrderView::from(order.clone());
-    if let Some(claim) = claim {
-        let body = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
-        claim.complete(&mut *transaction, 201, &body).await?;
-    }
-    state.events.commit(transaction).await?;
-    // The order is paid and its answer stored: a catalog that cannot be told now is told by
-    // recovery, and the customer still gets the paid order.
-    if let Err(error) = commit_reservation(state, &order).await {
-        tracing::warn!(order = %order_id, %error, "committing the reservation failed; recovery retries it");
-    }
-    Ok(view)
-}
-
-/// The charge was declined: the order failed with the reason, the 402 is stored for the key,
-/// and then the reservation is released.
-pub async fn finish_declined(
-    state: &State,
-    order_id: Uuid,
-    reason: String,
-    claim: Option<Claim>,
-) -> Result<OrderView, Error> {
-    let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
-        &mut transaction,
-        order_id,
-        (OrderStatus::PendingPayment, Some(PendingStep::Charging)),
-        Transition {
-            status: Some(OrderStatus::PaymentFailed),
-            step: Some(PendingStep::Releasing),
-            reason: Some(reason.clone()),
-            ..Transition::default()
-        },
-        platform::time::now(),
-    )
-    .await?;
-    let order = store::find_order(&mut transaction, order_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if !moved {
-        return Ok(OrderView::from(order));
-    }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderPaymentFailed {
-                order_id,
-                user_id: order.user_id,
-                reason: reason.clone(),
-            },
-        )
-        .await?;
-    let declined = Error::PaymentDeclined {
-        order_id,
-        reason: reason.clone(),
-    };
-    if let Some(claim) = claim {
-        let problem = ApiError::from(Error::PaymentDeclined {
-            order_id,
-            reason: reason.clone(),
-        })
-        .to_problem();
-        let body = serde_json::to_string(&problem).map_err(anyhow::Error::from)?;
-        claim.complete(&mut *transaction, 402, &body).await?;
-    }
-    state.events.commit(transaction).await?;
-    if let Err(error) = release_reservation(state, &order).await {
-        tracing::warn!(order = %order_id, %error, "releasing the reservation failed; recovery retries it");
-    }
-    Err(declined)
-}
-
-/// Step `committing`: the catalog sells the reserved stock. When it cannot (the reservation
-/// expired while the order waited), the stock is gone: the money goes back and the order is
-/// refunded with the reason.
-pub async fn commit_reservation(state: &State, order: &Order) -> Result<(), Error> {
-    let Some(reservation) = order.reservation_id else {
-        return Err(Error::Internal(anyhow::anyhow!(
-            "paid order {} has no reservation",
-            order.id
-        )));
-    };
-    let reply = state.catalog.commit(reservation).await?;
-    let mut transaction = state.database.begin().await?;
-    if reply.status.is_success() {
-        store::transition(
-            &mut transaction,
-            order.id,
-            (OrderStatus::Paid, Some(PendingStep::Committing)),
-            Transition::default(),
-            platform::time::now(),
-        )
-        .await?;
-        transaction.commit().await?;
-        return Ok(());
-    }
-    tracing::error!(order = %order.id, status = %reply.status, "the catalog cannot commit a paid order's reservation; refunding");
-    store::transition(
-        &mut transaction,
-        order.id,
-        (OrderStatus::Paid, Some(PendingStep::Committing)),
-        Transition {
-            step: Some(PendingStep::Refunding),
-            reason: Some("stock_no_longer_held".to_owned()),
-            ..Transition::default()
-        },
-        platform::time::now(),
-    )
-    .await?;
-    transaction.commit().await?;
-    crate::orders::refund(state, order.id, false).await
-}
-
-/// Step `releasing`: the reserved stock goes back.
-pub async fn release_reservation(state: &State, order: &Order) -> Result<(), Error> {
-    if let Some(reservation) = order.reservation_id {
-        let reply = state.catalog.release(reservation).await?;
-        if !reply.status.is_success() && reply.status != axum::http::StatusCode::CONFLICT {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "the catalog answered {} to releasing reservation {reservation}",
-                reply.status
-            )));
-        }
-    }
-    let mut transaction = state.database.begin().await?;
-    store::transition(
-        &mut transaction,
-        order.id,
-        (order.status, Some(PendingStep::Releasing)),
-        Transition::default(),
-        platform::time::now(),
-    )
-    .await?;
-    transaction.commit().await?;
-    Ok(())
 }

@@ -8,8 +8,8 @@
 //! process left, on start and then periodically.
 //!
 //! Layout, as in every domain crate: [`domain`] (card checks, the state table, addresses: pure),
-//! [`carts`], [`checkout`], [`orders`], [`delivery`] and [`recovery`] (what the routes and tasks
-//! do), [`payments`] (the provider trait and the simulated provider), [`catalog`] (the catalog
+//! [`carts`], [`checkout`], [`settlement`], [`orders`], [`delivery`] and [`recovery`] (what the
+//! routes and tasks do), [`payments`] (the provider trait and the simulated provider), [`catalog`] (the catalog
 //! client), [`store`] (all SQL), `http` (one file per resource), [`events`], [`demo`].
 
 pub mod carts;
@@ -25,6 +25,7 @@ mod http;
 pub mod orders;
 pub mod payments;
 pub mod recovery;
+pub mod settlement;
 pub mod store;
 pub mod views;
 

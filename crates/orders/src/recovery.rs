@@ -20,10 +20,11 @@ use uuid::Uuid;
 
 use crate::State;
 use crate::catalog::Reserved;
-use crate::checkout::{self, reservation_lines};
+use crate::checkout::reservation_lines;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::payments::Outcome;
+use crate::settlement;
 use crate::store::{self, Order, Transition};
 
 /// One round: every order stalled for longer than `grace`. Failures are logged and retried on
@@ -86,7 +87,7 @@ pub async fn recover(state: &State, id: Uuid) -> Result<(), Error> {
                 })?;
             match charge {
                 Some(charge) if charge.outcome == Outcome::Approved => {
-                    checkout::finish_paid(state, order.id, charge.id, Some(claim()))
+                    settlement::finish_paid(state, order.id, charge.id, Some(claim()))
                         .await
                         .map(drop)
                 }
@@ -95,15 +96,15 @@ pub async fn recover(state: &State, id: Uuid) -> Result<(), Error> {
                         Outcome::Declined(reason) => reason,
                         Outcome::Approved => String::new(),
                     };
-                    checkout::finish_declined(state, order.id, reason, Some(claim()))
+                    settlement::finish_declined(state, order.id, reason, Some(claim()))
                         .await
                         .map(drop)
                 }
                 None => abandon(state, &order, PendingStep::Charging).await,
             }
         }
-        Some(PendingStep::Committing) => checkout::commit_reservation(state, &order).await,
-        Some(PendingStep::Releasing) => checkout::release_reservation(state, &order).await,
+        Some(PendingStep::Committing) => settlement::commit_reservation(state, &order).await,
+        Some(PendingStep::Releasing) => settlement::release_reservation(state, &order).await,
         Some(PendingStep::Refunding) => {
             let restock = order.status_reason.as_deref() != Some("stock_no_longer_held");
             crate::orders::refund(state, order.id, restock).await
