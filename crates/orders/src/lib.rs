@@ -9,8 +9,9 @@
 //!
 //! Layout, as in every domain crate: [`domain`] (card checks, the state table, addresses: pure),
 //! [`carts`], [`checkout`], [`settlement`], [`orders`], [`delivery`] and [`recovery`] (what the
-//! routes and tasks do), [`payments`] (the provider trait and the simulated provider), [`catalog`] (the catalog
-//! client), [`store`] (all SQL), `http` (one file per resource), [`events`], [`demo`].
+//! routes and tasks do), [`payments`] (the provider trait and the simulated provider),
+//! [`catalog`] (the catalog client), [`store`] (all SQL), `http` (one file per resource),
+//! [`events`], [`demo`].
 
 pub mod carts;
 pub mod catalog;
