@@ -54,6 +54,8 @@ pub struct Settings {
     pub hash_concurrency: Option<usize>,
     pub hash_queue: Option<usize>,
     pub catalog_reservation_ttl_secs: u64,
+    pub orders_payment_limit: i64,
+    pub orders_recovery_grace_secs: u64,
     pub support_time_zone: String,
     pub support_hours: String,
     pub support_holidays: String,
@@ -112,6 +114,8 @@ impl Default for Settings {
             hash_concurrency: None,
             hash_queue: None,
             catalog_reservation_ttl_secs: 15 * 60,
+            orders_payment_limit: 1_000_000,
+            orders_recovery_grace_secs: 120,
             support_time_zone: "UTC".to_owned(),
             support_hours: "mon-sun 00:00-24:00".to_owned(),
             support_holidays: String::new(),
@@ -335,6 +339,16 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_reservation_ttl_secs: Option<u64>,
 
+    /// The simulated payment provider declines charges above this, in minor units [default: 1000000]
+    #[arg(long, env = "TIENDA_ORDERS_PAYMENT_LIMIT", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders_payment_limit: Option<i64>,
+
+    /// Seconds an order's pending step must be still before recovery takes it over [default: 120]
+    #[arg(long, env = "TIENDA_ORDERS_RECOVERY_GRACE_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders_recovery_grace_secs: Option<u64>,
+
     /// Automatic assignment of new incidents [default: round-robin]
     #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -362,7 +376,11 @@ impl Settings {
 
     /// The orders service's config on `database`.
     pub fn orders(&self, database: platform::db::DatabaseConfig) -> orders::Config {
-        orders::Config::new(database)
+        orders::Config {
+            payment_limit: self.orders_payment_limit.max(0),
+            recovery_grace: Duration::from_secs(self.orders_recovery_grace_secs),
+            ..orders::Config::new(database)
+        }
     }
 
     /// The event backbone's behaviour.

@@ -27,6 +27,10 @@ fn help_documents_every_setting_and_its_environment_variable() -> anyhow::Result
         "TIENDA_HASH_QUEUE",
         "TIENDA_AMQP_URL",
         "TIENDA_EVENTS_MAX_ATTEMPTS",
+        "TIENDA_CATALOG_URL",
+        "TIENDA_SERVICE_SECRET",
+        "TIENDA_ORDERS_PAYMENT_LIMIT",
+        "TIENDA_ORDERS_RECOVERY_GRACE_SECS",
     ] {
         assert!(
             help.contains(variable),

@@ -98,7 +98,8 @@ pub async fn cart_items(
         .collect()
 }
 
-/// Adds units of a product (to its line, if it has one), at the price seen now for a new line.
+/// Adds units of a product (to its line, if it has one, up to the 1,000 a line holds), at the
+/// price seen now for a new line.
 pub async fn add_item(
     transaction: &mut Transaction,
     cart_id: Uuid,
@@ -107,7 +108,8 @@ pub async fn add_item(
     sqlx::query(
         "INSERT INTO cart_items (cart_id, product_id, quantity, price_amount, currency, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cart_id, product_id) \
-         DO UPDATE SET quantity = cart_items.quantity + excluded.quantity",
+         DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > 1000 \
+         THEN 1000 ELSE cart_items.quantity + excluded.quantity END",
     )
     .bind(cart_id.to_string())
     .bind(item.product_id.to_string())

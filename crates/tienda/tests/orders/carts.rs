@@ -96,3 +96,16 @@ backend_test! {
         assert_problem(bad_token, StatusCode::UNAUTHORIZED).await;
     }
 }
+
+backend_test! {
+    async fn concurrent_adds_to_a_new_cart_make_one_cart_with_every_unit(backend) {
+        let Some(shop) = spawn_shop(backend).await else { return };
+        let sea = shop.product("The Sea", 1000, 50).await;
+        let ana = shop.customer().await;
+        let statuses = futures::future::join_all((0..10).map(|_| shop.add(&ana.token, &sea, 2))).await;
+        assert!(statuses.iter().all(|response| response.status() == StatusCode::OK), "{statuses:?}");
+        let cart = shop.cart(&ana.token).await;
+        assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1));
+        assert_eq!(cart["item_count"], 20);
+    }
+}
