@@ -11,28 +11,37 @@
 //!   An agent whose role predates these events is still learned on its first call.
 //! - from customers, `customer.erased`: the personal data in that customer's incidents is
 //!   replaced.
+//! - from orders, `order.placed`: whose the order is, so that a customer relates incidents only
+//!   to its own orders.
 
 use contracts::auth::Role;
 use contracts::events::Event;
 use contracts::events::customers::CustomerErased;
 use contracts::events::identity::{UserDeleted, UserRegistered, UserRoleChanged};
+use contracts::events::orders::OrderPlaced;
 use platform::events::{Handlers, Tx};
 
 use crate::State;
 use crate::store;
 
 /// The event types this service consumes.
-pub const CONSUMES: [&str; 4] = [
+pub const CONSUMES: [&str; 5] = [
     UserRegistered::TYPE,
     UserRoleChanged::TYPE,
     UserDeleted::TYPE,
     CustomerErased::TYPE,
+    OrderPlaced::TYPE,
 ];
 
 /// The handlers of the consumed events.
 pub fn handlers(state: &State) -> Handlers {
-    let (registered, changed, deleted, erased) =
-        (state.clone(), state.clone(), state.clone(), state.clone());
+    let (registered, changed, deleted, erased, placed) = (
+        state.clone(),
+        state.clone(),
+        state.clone(),
+        state.clone(),
+        state.clone(),
+    );
     Handlers::new()
         .on::<UserRegistered, _>(move |event, transaction| {
             let state = registered.clone();
@@ -72,6 +81,15 @@ pub fn handlers(state: &State) -> Handlers {
                     store::anonymise_requester(transaction, event.customer_id, event.user_id, now)
                         .await?;
                 tracing::info!(customer = %event.customer_id, incidents = touched, "erased customer's incidents anonymised");
+                Ok(())
+            })
+        })
+        .on::<OrderPlaced, _>(move |event, transaction| {
+            let state = placed.clone();
+            Box::pin(async move {
+                let now = state.clock.now();
+                store::remember_order(&mut **transaction, event.order_id, event.user_id, now)
+                    .await?;
                 Ok(())
             })
         })

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::State;
 use crate::config::Assignment;
-use crate::domain::incident::{Category, Priority, Related};
+use crate::domain::incident::{Category, Priority, Related, RelatedKind};
 use crate::domain::status::{Mover, Status, may_move};
 use crate::error::Error;
 use crate::store::{self, Event, Incident};
@@ -232,6 +232,21 @@ pub async fn create(
     let (Some(subject), Some(description), true) = (subject, description, errors.is_empty()) else {
         return Err(Error::Invalid(errors));
     };
+    // A customer's incident about an order must be about one of its own orders (as far as
+    // support has heard: an order whose `order.placed` is still on its way is taken on trust).
+    if let Some(related) = &input.related
+        && related.kind == RelatedKind::Order
+        && !caller.role.is_staff()
+        && store::order_owner(state.database.pool(), related.id)
+            .await?
+            .is_some_and(|owner| owner != caller.user_id)
+    {
+        return Err(Error::invalid(
+            "related.id",
+            "unknown",
+            "you have no order with this id",
+        ));
+    }
     let now = state.clock.now();
     let mut transaction = state.database.begin().await?;
     store::lock_agents(&mut transaction, state.database.backend()).await?;

@@ -4,6 +4,7 @@
 mod agents;
 mod events;
 mod incidents;
+mod orders;
 
 pub use agents::{
     Agent, ensure_agent, find_agent, list_agents, lock_agents, next_round_robin, open_counts,
@@ -14,6 +15,7 @@ pub use incidents::{
     Incident, IncidentFilter, QueueCursor, active_incident_ids, anonymise_requester, find_incident,
     insert_incident, list_incidents, resolved_before, update_incident,
 };
+pub use orders::{order_owner, remember_order};
 
 use uuid::Uuid;
 

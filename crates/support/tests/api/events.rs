@@ -1,8 +1,9 @@
-//! What support learns from identity's and customers' events, and what it publishes.
+//! What support learns from identity's, customers' and orders' events, and what it publishes.
 
 use contracts::auth::Role;
 use contracts::events::customers::CustomerErased;
 use contracts::events::identity::{UserDeleted, UserRoleChanged};
+use contracts::events::orders::OrderPlaced;
 use platform::backend_test;
 use platform::testing::events::{TestPublisher, eventually};
 use reqwest::StatusCode;
@@ -115,5 +116,34 @@ backend_test! {
         assert_eq!(published[0].1["requester_user_id"], customer.id.to_string());
         assert_eq!((published[1].1["from"].clone(), published[1].1["to"].clone()), ("new".into(), "open".into()));
         assert_eq!((published[2].1["from"].clone(), published[2].1["to"].clone()), ("open".into(), "resolved".into()));
+    }
+}
+
+backend_test! {
+    async fn a_customer_relates_incidents_to_its_own_orders_only(backend) {
+        let Some(app) = spawn_app(backend).await else { return };
+        let buyer = app.user(Role::Customer);
+        let other = app.user(Role::Customer);
+        let order_id = Uuid::now_v7();
+        let orders = TestPublisher::start("orders", &app.bus).await;
+        orders.publish(&OrderPlaced { order_id, user_id: buyer.id, total_amount: 2399, currency: "EUR".into(), lines: vec![] }).await;
+        let about = |id: Uuid| serde_json::json!({"subject": "Late", "description": "Where is my order?", "category": "order", "related": {"kind": "order", "id": id}});
+        // Once support has heard of the order, another customer cannot point at it.
+        let refused = eventually("support learns the order", || async {
+            let response = app.post(&other, "/incidents", &about(order_id)).await;
+            (response.status() == StatusCode::UNPROCESSABLE_ENTITY).then_some(response)
+        }).await;
+        let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_code(&problem, "related.id").as_deref(), Some("unknown"));
+        let opened = app.post(&buyer, "/incidents", &about(order_id)).await;
+        assert_eq!(opened.status(), StatusCode::CREATED);
+        assert_eq!(json_body(opened).await["related"]["id"], order_id.to_string());
+        // Staff may relate any order; an order not yet heard of is taken on trust.
+        assert_eq!(app.post(&app.agent().await, "/incidents", &serde_json::json!({
+            "subject": "Late", "description": "Calling for a customer", "category": "order",
+            "related": {"kind": "order", "id": order_id},
+            "customer": {"name": "Bea", "email": "bea@example.com"}
+        })).await.status(), StatusCode::CREATED);
+        assert_eq!(app.post(&other, "/incidents", &about(Uuid::now_v7())).await.status(), StatusCode::CREATED);
     }
 }
