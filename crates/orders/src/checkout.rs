@@ -360,12 +360,7 @@ async fn charge(
                     Ok(found) => break found,
                     Err(error) => {
                         // Recovery asks again later; the key stays claimed until then.
-                        return Err(Error::Dependency(
-                            platform::client::ClientError::Unavailable {
-                                service: "payment",
-                                reason: error.to_string(),
-                            },
-                        ));
+                        return Err(error.into());
                     }
                 }
             }

@@ -55,6 +55,16 @@ impl Error {
     }
 }
 
+impl From<crate::payments::Unavailable> for Error {
+    /// The payment provider did not answer: a dependency is down (503).
+    fn from(error: crate::payments::Unavailable) -> Self {
+        Error::Dependency(ClientError::Unavailable {
+            service: "payment",
+            reason: error.0,
+        })
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         match error {

@@ -126,13 +126,7 @@ pub async fn refund(state: &State, id: Uuid, restock: bool) -> Result<(), Error>
     let refunded = state
         .payments
         .refund(&payment, order.total_amount, &format!("refund-{id}"))
-        .await
-        .map_err(|error| {
-            Error::Dependency(platform::client::ClientError::Unavailable {
-                service: "payment",
-                reason: error.to_string(),
-            })
-        })?;
+        .await?;
     let mut transaction = state.database.begin().await?;
     let moved = store::transition(
         &mut transaction,

@@ -75,16 +75,7 @@ pub async fn recover(state: &State, id: Uuid) -> Result<(), Error> {
         None => Ok(()),
         Some(PendingStep::Reserving) => abandon(state, &order, PendingStep::Reserving).await,
         Some(PendingStep::Charging) => {
-            let charge = state
-                .payments
-                .find_charge(&order.id.to_string())
-                .await
-                .map_err(|error| {
-                    Error::Dependency(platform::client::ClientError::Unavailable {
-                        service: "payment",
-                        reason: error.to_string(),
-                    })
-                })?;
+            let charge = state.payments.find_charge(&order.id.to_string()).await?;
             match charge {
                 Some(charge) if charge.outcome == Outcome::Approved => {
                     settlement::finish_paid(state, order.id, charge.id, Some(claim()))
