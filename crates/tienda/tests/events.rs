@@ -141,6 +141,22 @@ async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the
     }
 }
 
+/// A signing key made in `dir`, as an operator makes one with `openssl genpkey`.
+fn signing_key(dir: &std::path::Path) -> std::path::PathBuf {
+    let key = dir.join("jwt.pem");
+    let made = identity::keys::TokenSigner::load(
+        &identity::keys::KeyFile {
+            path: key.clone(),
+            create_if_missing: true,
+        },
+        "tienda",
+        "tienda",
+        Duration::from_secs(60),
+    );
+    assert!(made.is_ok(), "cannot make a signing key");
+    key
+}
+
 /// A `tienda serve` process, killed when dropped.
 struct Process {
     child: Child,
@@ -199,17 +215,7 @@ async fn a_registration_through_the_identity_process_makes_a_record_in_the_custo
     let Ok(dir) = tempfile::tempdir() else {
         panic!("no temp dir")
     };
-    let key = dir.path().join("jwt.pem");
-    let made = identity::keys::TokenSigner::load(
-        &identity::keys::KeyFile {
-            path: key.clone(),
-            create_if_missing: true,
-        },
-        "tienda",
-        "tienda",
-        Duration::from_secs(60),
-    );
-    assert!(made.is_ok());
+    let key = signing_key(dir.path());
     let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
     let exchange = format!("{unique}.events");
     use platform::config::ExposeSecret;
@@ -282,17 +288,7 @@ async fn a_customer_buys_and_receives_an_order_through_identity_catalog_and_orde
     let Ok(dir) = tempfile::tempdir() else {
         panic!("no temp dir")
     };
-    let key = dir.path().join("jwt.pem");
-    let made = identity::keys::TokenSigner::load(
-        &identity::keys::KeyFile {
-            path: key.clone(),
-            create_if_missing: true,
-        },
-        "tienda",
-        "tienda",
-        Duration::from_secs(60),
-    );
-    assert!(made.is_ok());
+    let key = signing_key(dir.path());
     let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
     let exchange = format!("{unique}.events");
     let secret = "a secret only these three processes share".to_owned();
