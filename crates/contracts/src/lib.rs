@@ -8,5 +8,6 @@ pub mod auth;
 pub mod clients;
 pub mod email;
 pub mod events;
+pub mod money;
 
 pub use email::Email;

@@ -26,6 +26,8 @@ use crate::views::{Amount, CartLineView, CartView, LineProblem};
 pub const MAX_QUANTITY: i64 = 1000;
 /// The most lines in a cart.
 pub const MAX_LINES: usize = 100;
+/// The currency an empty cart shows its zero subtotal in (the shop's, as the demo prices).
+const EMPTY_CART_CURRENCY: &str = "EUR";
 /// The header that carries a visitor's cart token.
 pub const CART_TOKEN_HEADER: &str = "x-cart-token";
 
@@ -165,7 +167,7 @@ pub async fn view(state: &State, shopper: &Shopper) -> Result<CartView, Error> {
         return Ok(CartView {
             lines: Vec::new(),
             item_count: 0,
-            subtotal: Amount::new(0, "EUR"),
+            subtotal: Amount::new(0, EMPTY_CART_CURRENCY),
             cart_token: None,
         });
     };
@@ -187,7 +189,7 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
         .next()
         .map(|product| product.price.currency.clone())
         .or_else(|| items.first().map(|item| item.currency.clone()))
-        .unwrap_or_else(|| "EUR".to_owned());
+        .unwrap_or_else(|| EMPTY_CART_CURRENCY.to_owned());
     let mut subtotal = 0;
     let lines = items
         .into_iter()

@@ -3,6 +3,7 @@
 //! it was when placed.
 
 use contracts::auth::Role;
+use contracts::money::CURRENCIES;
 use platform::auth::Caller;
 use platform::text::clean_text;
 use serde::Deserialize;
@@ -13,8 +14,6 @@ use crate::State;
 use crate::error::Error;
 use crate::store::{self, DeliveryOption};
 
-/// The currencies the shop prices in (the catalog's).
-pub const CURRENCIES: [&str; 8] = ["EUR", "USD", "GBP", "MXN", "ARS", "CLP", "COP", "PEN"];
 /// The dearest delivery, in minor units.
 const MAX_PRICE: i64 = 100_000_000;
 

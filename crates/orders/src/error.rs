@@ -87,7 +87,7 @@ impl From<Error> for ApiError {
                 ),
                 details: serde_json::json!({
                     "order_id": order_id,
-                    "order": format!("{}/{order_id}", crate::http::ORDERS),
+                    "order": format!("{}/orders/{order_id}", crate::PREFIX),
                     "reason": reason,
                 }),
             },

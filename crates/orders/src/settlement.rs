@@ -111,16 +111,12 @@ pub async fn finish_declined(
             },
         )
         .await?;
-    let declined = Error::PaymentDeclined {
+    let declined = || Error::PaymentDeclined {
         order_id,
         reason: reason.clone(),
     };
     if let Some(claim) = claim {
-        let problem = ApiError::from(Error::PaymentDeclined {
-            order_id,
-            reason: reason.clone(),
-        })
-        .to_problem();
+        let problem = ApiError::from(declined()).to_problem();
         let body = serde_json::to_string(&problem).map_err(anyhow::Error::from)?;
         claim.complete(&mut *transaction, 402, &body).await?;
     }
@@ -128,7 +124,7 @@ pub async fn finish_declined(
     if let Err(error) = release_reservation(state, &order).await {
         tracing::warn!(order = %order_id, %error, "releasing the reservation failed; recovery retries it");
     }
-    Err(declined)
+    Err(declined())
 }
 
 /// Step `committing`: the catalog sells the reserved stock. When it cannot (the reservation

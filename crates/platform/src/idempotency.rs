@@ -25,6 +25,8 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row};
 
@@ -100,6 +102,22 @@ pub enum Begin {
 pub struct Claim {
     scope: String,
     key: String,
+}
+
+/// The stored answer of [`Begin::Replay`], sent again: JSON for a success, a problem document
+/// otherwise, marked `Idempotent-Replayed: true`.
+pub fn replay_response(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        crate::error::PROBLEM_JSON
+    };
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
 }
 
 /// Claims `key` for `scope` (the caller), or finds what an earlier request with it did.

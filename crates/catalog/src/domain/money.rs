@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 /// The highest price accepted, in minor units (ten million in major units).
 pub const MAX_AMOUNT: i64 = 1_000_000_000;
 
-/// The currencies prices may be in.
-pub const CURRENCIES: [&str; 8] = ["EUR", "USD", "GBP", "MXN", "ARS", "CLP", "COP", "PEN"];
+/// The currencies prices may be in (the shop's, shared with the orders service).
+pub use contracts::money::CURRENCIES;
 
 /// A price, as the API shows and takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -17,8 +17,6 @@ use crate::carts::{CART_TOKEN_HEADER, Shopper};
 
 /// Where the routes live.
 pub const PREFIX: &str = "/api/orders";
-/// The order resources' path (an order is at `{ORDERS}/{id}`).
-pub const ORDERS: &str = "/api/orders";
 
 /// Every route, with the OpenAPI document.
 pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {

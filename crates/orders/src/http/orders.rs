@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::{PROBLEM_JSON, Problem};
+use platform::error::Problem;
 use platform::http::{Json, Query, path_id};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
@@ -30,20 +30,6 @@ pub(super) fn router() -> OpenApiRouter<State> {
         .routes(routes!(cancel_order))
         .routes(routes!(ship_order))
         .routes(routes!(deliver_order))
-}
-
-fn stored_response(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
-        PROBLEM_JSON
-    };
-    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
-    response
-        .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    response
 }
 
 fn created(view: OrderView) -> Response {
@@ -91,7 +77,7 @@ async fn checkout_cart(
     let input: CheckoutInput = platform::http::from_json_value(body)?;
     let hash = idempotency::request_hash("POST", uri.path(), fingerprint.to_string().as_bytes());
     match idempotency::begin(&state.database, &caller.user_id.to_string(), &key, &hash).await? {
-        Begin::Replay { status, body } => Ok(stored_response(status, body)),
+        Begin::Replay { status, body } => Ok(idempotency::replay_response(status, body)),
         Begin::Fresh(claim) => Ok(created(
             checkout::checkout(&state, &caller, input, &key, claim).await?,
         )),

@@ -98,7 +98,7 @@ pub async fn cart_items(
         .collect()
 }
 
-/// Adds units of a product (to its line, if it has one, up to the 1,000 a line holds), at the
+/// Adds units of a product (to its line, if it has one, up to [`crate::carts::MAX_QUANTITY`]), at the
 /// price seen now for a new line.
 pub async fn add_item(
     transaction: &mut Transaction,
@@ -108,8 +108,8 @@ pub async fn add_item(
     sqlx::query(
         "INSERT INTO cart_items (cart_id, product_id, quantity, price_amount, currency, added_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cart_id, product_id) \
-         DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > 1000 \
-         THEN 1000 ELSE cart_items.quantity + excluded.quantity END",
+         DO UPDATE SET quantity = CASE WHEN cart_items.quantity + excluded.quantity > $7 \
+         THEN $7 ELSE cart_items.quantity + excluded.quantity END",
     )
     .bind(cart_id.to_string())
     .bind(item.product_id.to_string())
@@ -117,6 +117,7 @@ pub async fn add_item(
     .bind(item.price_amount)
     .bind(&item.currency)
     .bind(to_db(item.added_at))
+    .bind(crate::carts::MAX_QUANTITY)
     .execute(&mut **transaction)
     .await?;
     touch_cart(transaction, cart_id, item.added_at).await

@@ -47,19 +47,6 @@ async fn respond(
     Ok((status, [platform::http::etag(view.version)], Json(view)).into_response())
 }
 
-fn json_response(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
-}
-
 /// Open an incident: a customer for itself, staff on behalf of a customer. Send an
 /// `Idempotency-Key` to make retries safe: the same key and body answer the first response.
 #[utoipa::path(
@@ -86,7 +73,7 @@ async fn create_incident(
     };
     let hash = idempotency::request_hash("POST", uri.path(), body.to_string().as_bytes());
     match idempotency::begin(&state.database, &caller.user_id.to_string(), &key, &hash).await? {
-        Begin::Replay { status, body } => Ok(json_response(status, body)),
+        Begin::Replay { status, body } => Ok(idempotency::replay_response(status, body)),
         Begin::Fresh(claim) => {
             match incidents::create(&state, &caller, input, Some(&claim)).await {
                 Ok((view, _)) => Ok(created(view)),
