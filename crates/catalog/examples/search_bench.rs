@@ -71,9 +71,7 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let database = TestDatabase::new(backend)
-        .await
-        .ok_or_else(|| anyhow::anyhow!("set TIENDA_TEST_DATABASE_URL for PostgreSQL"))?;
+    let database = TestDatabase::new(backend).await;
     let issuer = TestIssuer::new();
     let built = catalog::build(
         catalog::Config::new(database.config.clone()),
@@ -139,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
                 name: name.join(" "),
                 description: description.join(" "),
                 category_id: leaves[(random.next() % leaves.len() as u64) as usize],
-                price: catalog::domain::money::Money {
+                price: contracts::money::Money {
                     amount: (random.next() % 20_000) as i64 + 100,
                     currency: "EUR".into(),
                 },

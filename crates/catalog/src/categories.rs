@@ -1,7 +1,6 @@
 //! Categories: a tree that administrators shape. Names are unique among siblings; a category
 //! that still holds products or categories cannot be deleted; no category can sit inside itself.
 
-use contracts::auth::Role;
 use contracts::events::catalog::CategoryCreated;
 use platform::auth::Caller;
 use platform::http::IfMatch;
@@ -34,14 +33,6 @@ pub struct CategoryChange {
     #[serde(default, deserialize_with = "platform::text::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub parent_id: Option<Option<Uuid>>,
-}
-
-fn require_admin(caller: &Caller) -> Result<(), Error> {
-    if caller.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 fn parse_name(name: &str) -> Result<String, Error> {
@@ -77,7 +68,7 @@ async fn ensure_parent(state: &State, parent: Option<Uuid>) -> Result<(), Error>
 
 /// Makes a category (administrators) and announces it.
 pub async fn create(state: &State, caller: &Caller, input: NewCategory) -> Result<Category, Error> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     let name = parse_name(&input.name)?;
     ensure_parent(state, input.parent_id).await?;
     let now = platform::time::now();
@@ -109,7 +100,7 @@ pub async fn update(
     if_match: &IfMatch,
     change: CategoryChange,
 ) -> Result<Category, Error> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     let current = get(state, id).await?;
     if_match.check(current.version).map_err(|_| Error::Stale)?;
     let mut next = current.clone();
@@ -150,7 +141,7 @@ pub async fn delete(
     id: Uuid,
     if_match: &IfMatch,
 ) -> Result<(), Error> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     let current = get(state, id).await?;
     if_match.check(current.version).map_err(|_| Error::Stale)?;
     if store::category_in_use(state.database.pool(), id).await? {

@@ -7,10 +7,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::State;
-use crate::domain::money::Money;
 use crate::domain::product::{Kind, PetStatus};
 use crate::events::snapshot;
 use crate::store::{self, Category, Product, ProductStatus, Review};
+use contracts::money::Money;
 
 const BOOKS: [(&str, &str, i64); 64] = [
     ("Don Quixote", "Miguel de Cervantes", 1605),

@@ -4,7 +4,7 @@
 //! Layout, as in every domain crate: [`domain`] (money, ISBNs, kinds: pure), [`categories`],
 //! [`products`], [`stock`] (reservations, adjustments) and [`reviews`] (what the routes do),
 //! [`store`] (all SQL, full-text search per backend), `http` (one file per resource),
-//! [`events`] (what it publishes), [`demo`], `migrations/{sqlite,postgres}`.
+//! [`events`] (what it publishes), [`demo`], `migrations/{sqlite,postgres}` (two sets: full-text search differs).
 
 pub mod categories;
 pub mod config;
@@ -20,7 +20,6 @@ pub mod store;
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
@@ -30,8 +29,8 @@ use platform::http::ReadinessCheck;
 pub use config::Config;
 pub use http::PREFIX;
 
-/// The schema, per backend.
-pub static MIGRATIONS: Migrations = Migrations {
+/// The schema, per backend: full-text search is FTS5 on SQLite and a `tsvector` on PostgreSQL.
+pub static MIGRATIONS: Migrations = Migrations::PerBackend {
     sqlite: sqlx::migrate!("migrations/sqlite"),
     postgres: sqlx::migrate!("migrations/postgres"),
 };
@@ -52,30 +51,16 @@ pub struct Inner {
 }
 
 /// The routes' state: cheap to clone.
-#[derive(Clone)]
-pub struct State(Arc<Inner>);
+pub type State = platform::State<Inner>;
 
-impl std::ops::Deref for State {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        &self.0
+impl platform::state::Verifies for Inner {
+    fn verifier(&self) -> &Arc<TokenVerifier> {
+        &self.verifier
     }
 }
 
-impl FromRef<State> for Arc<TokenVerifier> {
-    fn from_ref(state: &State) -> Self {
-        state.verifier.clone()
-    }
-}
-
-/// The built catalog service.
-pub struct Catalog {
-    /// The service, to compose into an app.
-    pub service: Service,
-    /// Its state, for work outside requests (tests).
-    pub state: State,
-}
+/// The built catalog service, and its state for work outside requests (tests, background work).
+pub type Catalog = platform::Built<State>;
 
 /// Connects, migrates, seeds the demo catalog when asked on an empty database, and builds the
 /// routes, the expiry of reservations and the event relay on `bus`.
@@ -87,12 +72,12 @@ pub async fn build(
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
     let events = Events::new("catalog", database.clone(), bus);
-    let state = State(Arc::new(Inner {
+    let state = State::new(Inner {
         database: database.clone(),
         verifier,
         events: events.clone(),
         reservation_ttl: config.reservation_ttl,
-    }));
+    });
     if config.demo_data {
         demo::seed(&state).await?;
     }

@@ -18,13 +18,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
-use crate::domain::money::Money;
 use crate::domain::product::{
     Kind, MAX_STOCK, PetStatus, parse_attributes, parse_images, parse_tags,
 };
 use crate::error::Error;
 use crate::events::snapshot;
 use crate::store::{self, Product, ProductQuery, ProductStatus};
+use contracts::money::Money;
 
 /// A new product. Its seller is the caller (a seller), or none (an administrator's listing).
 #[derive(Debug, Deserialize, ToSchema)]

@@ -52,14 +52,6 @@ pub struct StockAdjustment {
     pub reason: String,
 }
 
-fn require_reserver(caller: &Caller) -> Result<(), Error> {
-    if matches!(caller.role, Role::Admin | Role::Service) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 /// The lines, checked, merged by nothing (a product twice is an error), sorted by product (the
 /// order rows are locked in, so two reservations never wait for each other in a circle).
 fn parse_lines(lines: &[LineInput]) -> Result<Vec<(Uuid, i64)>, Error> {
@@ -110,7 +102,7 @@ pub async fn reserve(
     caller: &Caller,
     input: NewReservation,
 ) -> Result<(Reservation, bool), Error> {
-    require_reserver(caller)?;
+    caller.require(&[Role::Admin, Role::Service])?;
     let lines = parse_lines(&input.lines)?;
     let hash = lines_hash(&lines);
     let now = platform::time::now();
@@ -193,7 +185,7 @@ fn replay(existing: Reservation, hash: &str) -> Result<(Reservation, bool), Erro
 
 /// One reservation.
 pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Reservation, Error> {
-    require_reserver(caller)?;
+    caller.require(&[Role::Admin, Role::Service])?;
     let mut transaction = state.database.begin().await?;
     store::find_reservation(&mut transaction, id)
         .await?
@@ -203,14 +195,14 @@ pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Reservation
 /// The sale happened: a held reservation is committed (its pets are sold). Committing twice is
 /// no error; a released or expired reservation cannot be committed.
 pub async fn commit(state: &State, caller: &Caller, id: Uuid) -> Result<Reservation, Error> {
-    require_reserver(caller)?;
+    caller.require(&[Role::Admin, Role::Service])?;
     settle(state, id, ReservationStatus::Committed).await
 }
 
 /// The order let go: stock returns (pets are available again). Releasing twice, or releasing an
 /// expired reservation, is no error; a committed one cannot be released.
 pub async fn release(state: &State, caller: &Caller, id: Uuid) -> Result<Reservation, Error> {
-    require_reserver(caller)?;
+    caller.require(&[Role::Admin, Role::Service])?;
     settle(state, id, ReservationStatus::Released).await
 }
 

@@ -7,14 +7,7 @@ pub mod catalog {
     use serde::{Deserialize, Serialize};
     use uuid::Uuid;
 
-    /// An amount in minor units and its ISO 4217 currency.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct Money {
-        /// Minor units.
-        pub amount: i64,
-        /// ISO 4217 code.
-        pub currency: String,
-    }
+    pub use crate::money::Money;
 
     /// A product, as `GET /api/catalog/products/{id}` shows it.
     #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -15,7 +15,7 @@ use crate::State;
 use crate::domain::customer::{CustomerStatus, format_date};
 use crate::domain::service::ServiceStatus;
 use crate::error::Error;
-use crate::records::{audit, get, require_staff};
+use crate::records::{audit, get};
 use crate::store::{self, ContractedService, StatusChange};
 
 /// A service to add.
@@ -84,7 +84,7 @@ fn check_dates(started_on: Date, ends_on: Option<Date>, errors: &mut Vec<FieldEr
 }
 
 async fn writable_customer(state: &State, caller: &Caller, customer_id: Uuid) -> Result<(), Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     let customer = get(state, caller, customer_id).await?;
     if customer.status != CustomerStatus::Active {
         return Err(Error::Conflict(format!(

@@ -51,6 +51,12 @@ impl From<StoreError> for Error {
     }
 }
 
+impl From<platform::auth::Forbidden> for Error {
+    fn from(_: platform::auth::Forbidden) -> Self {
+        Error::Forbidden
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         match error {

@@ -7,7 +7,7 @@
 //!
 //! Layout, as in every domain crate: [`domain`] (pure rules), [`records`] and
 //! [`contracted_services`] (what the routes do), [`store`] (all SQL), `http` (one file per
-//! resource), [`demo`] (demo data), `migrations/{sqlite,postgres}`.
+//! resource), [`demo`] (demo data), `migrations/` (one set for both backends).
 
 pub mod config;
 pub mod contracted_services;
@@ -24,7 +24,6 @@ pub mod store;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
@@ -34,11 +33,8 @@ use platform::http::ReadinessCheck;
 pub use config::Config;
 pub use http::PREFIX;
 
-/// The schema, per backend.
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: sqlx::migrate!("migrations/sqlite"),
-    postgres: sqlx::migrate!("migrations/postgres"),
-};
+/// The schema: one set for both backends.
+pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
 
 /// How often deleted records past their restore window are erased.
 const ERASE_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -56,30 +52,16 @@ pub struct Inner {
 }
 
 /// The routes' state: cheap to clone.
-#[derive(Clone)]
-pub struct State(Arc<Inner>);
+pub type State = platform::State<Inner>;
 
-impl std::ops::Deref for State {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        &self.0
+impl platform::state::Verifies for Inner {
+    fn verifier(&self) -> &Arc<TokenVerifier> {
+        &self.verifier
     }
 }
 
-impl FromRef<State> for Arc<TokenVerifier> {
-    fn from_ref(state: &State) -> Self {
-        state.verifier.clone()
-    }
-}
-
-/// The built customers service.
-pub struct Customers {
-    /// The service, to compose into an app.
-    pub service: Service,
-    /// Its state, for work outside requests (erasing expired deletions).
-    pub state: State,
-}
+/// The built customers service, and its state for work outside requests (tests, background work).
+pub type Customers = platform::Built<State>;
 
 /// Connects, migrates, seeds demo data when asked on an empty database, and builds the routes,
 /// the event relay and consumer on `bus`, and the erasure of expired deletions.
@@ -91,12 +73,12 @@ pub async fn build(
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
     let events = Events::new("customers", database.clone(), bus);
-    let state = State(Arc::new(Inner {
+    let state = State::new(Inner {
         database: database.clone(),
         verifier,
         restore_window: config.restore_window,
         events: events.clone(),
-    }));
+    });
     if config.demo_data {
         demo::seed(&state).await?;
     }

@@ -131,15 +131,6 @@ fn is_visible(customer: &Customer, caller: &Caller) -> bool {
     }
 }
 
-/// 403 unless staff.
-pub fn require_staff(caller: &Caller) -> Result<(), Error> {
-    if caller.role.is_staff() {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 /// A record the caller may see.
 pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Customer, Error> {
     store::find_customer(state.database.pool(), id)
@@ -150,7 +141,7 @@ pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Customer, E
 
 /// Creates a record (staff). A taken email is a conflict that points to the existing record.
 pub async fn create(state: &State, caller: &Caller, input: NewCustomer) -> Result<Customer, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     let mut errors = Vec::new();
     let given_name = parse_name("given_name", &input.given_name)
         .map_err(|e| errors.push(e))
@@ -403,7 +394,7 @@ pub async fn delete(
     id: Uuid,
     if_match: &IfMatch,
 ) -> Result<(), Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     let current = get(state, caller, id).await?;
     if_match.check(current.version).map_err(|_| Error::Stale)?;
     if current.status != CustomerStatus::Active {

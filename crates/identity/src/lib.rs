@@ -9,7 +9,7 @@
 //! - [`accounts`], [`sessions`]: what the routes do, in terms of the domain and the store.
 //! - [`store`]: all SQL. [`hashing`], [`keys`]: passwords and token signing.
 //! - `http`: one file per resource; handlers only extract, call and respond.
-//! - `migrations/{sqlite,postgres}`: the schema.
+//! - `migrations/`: the schema, one set for both backends.
 //!
 //! Events: it publishes `user.registered`, `user.role_changed` and `user.deleted`
 //! (`contracts::events::identity`), each in the transaction of its change; it consumes none.
@@ -29,7 +29,6 @@ pub mod store;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
@@ -40,11 +39,8 @@ pub use admin::GeneratedAdmin;
 pub use config::{Config, FirstAdmin, TokenConfig};
 pub use http::PREFIX;
 
-/// The schema, per backend.
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: sqlx::migrate!("migrations/sqlite"),
-    postgres: sqlx::migrate!("migrations/postgres"),
-};
+/// The schema: one set for both backends.
+pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
 
 /// How often expired sessions, tokens and throttle rows are deleted.
 const PRUNE_INTERVAL: Duration = Duration::from_secs(10 * 60);
@@ -70,20 +66,11 @@ pub struct Inner {
 }
 
 /// The routes' state: cheap to clone.
-#[derive(Clone)]
-pub struct State(Arc<Inner>);
+pub type State = platform::State<Inner>;
 
-impl std::ops::Deref for State {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-impl FromRef<State> for Arc<TokenVerifier> {
-    fn from_ref(state: &State) -> Self {
-        state.verifier.clone()
+impl platform::state::Verifies for Inner {
+    fn verifier(&self) -> &Arc<TokenVerifier> {
+        &self.verifier
     }
 }
 
@@ -121,7 +108,7 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
     );
     let generated_admin =
         admin::ensure_first_admin(&database, &events, &hasher, &config.first_admin).await?;
-    let state = State(Arc::new(Inner {
+    let state = State::new(Inner {
         database: database.clone(),
         hasher,
         signer,
@@ -130,7 +117,7 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
         throttle: config.throttle.clone(),
         events: events.clone(),
         service_secret: config.service_secret,
-    }));
+    });
     let (router, openapi) = http::router(state);
     let prune = {
         let database = database.clone();

@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::State;
 use crate::error::Error;
 use crate::store::{self, CartItem};
-use crate::views::{Amount, CartLineView, CartView, LineProblem};
+use crate::views::{CartLineView, CartView, LineProblem};
+use contracts::money::Money;
 
 /// The most units of one product in a cart.
 pub const MAX_QUANTITY: i64 = 1000;
@@ -167,7 +168,7 @@ pub async fn view(state: &State, shopper: &Shopper) -> Result<CartView, Error> {
         return Ok(CartView {
             lines: Vec::new(),
             item_count: 0,
-            subtotal: Amount::new(0, EMPTY_CART_CURRENCY),
+            subtotal: Money::new(0, EMPTY_CART_CURRENCY),
             cart_token: None,
         });
     };
@@ -196,14 +197,10 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
         .map(|item| {
             let product = products.get(&item.product_id);
             let (name, price, available) = match product {
-                Some(product) => (
-                    product.name.clone(),
-                    Amount::from(product.price.clone()),
-                    product.stock,
-                ),
+                Some(product) => (product.name.clone(), product.price.clone(), product.stock),
                 None => (
                     String::new(),
-                    Amount::new(item.price_amount, &item.currency),
+                    Money::new(item.price_amount, &item.currency),
                     0,
                 ),
             };
@@ -222,9 +219,9 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
                 name,
                 quantity: item.quantity,
                 price_changed: price.amount != item.price_amount || price.currency != item.currency,
-                line_total: Amount::new(line_total, &price.currency),
+                line_total: Money::new(line_total, &price.currency),
                 unit_price: price,
-                price_when_added: Amount::new(item.price_amount, &item.currency),
+                price_when_added: Money::new(item.price_amount, &item.currency),
                 available,
                 problem,
             }
@@ -233,7 +230,7 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
     Ok(CartView {
         item_count: lines.iter().map(|line| line.quantity).sum(),
         lines,
-        subtotal: Amount::new(subtotal, &currency),
+        subtotal: Money::new(subtotal, &currency),
         cart_token: token,
     })
 }

@@ -22,6 +22,34 @@ pub enum Reserved {
     OtherLines,
 }
 
+/// What committing a reservation came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Committed {
+    /// The reserved units are sold.
+    Sold,
+    /// The catalog no longer holds the stock (the reservation expired or was released, 409), or
+    /// has no such reservation (404).
+    NotHeld,
+}
+
+/// What releasing a reservation came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Released {
+    /// The units are back in stock (or were already: releasing is idempotent).
+    Returned,
+    /// The reservation was committed: its units are sold and stay so (409).
+    AlreadySold,
+}
+
+/// What returning units came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restocked {
+    /// The units are back in stock.
+    Returned,
+    /// The catalog refused the adjustment (the product is gone, say), with its status.
+    Refused(StatusCode),
+}
+
 /// A client of the catalog service.
 #[derive(Clone, Debug)]
 pub struct CatalogClient {
@@ -96,24 +124,37 @@ impl CatalogClient {
         reply.success().map(Reserved::Held)
     }
 
-    /// The sale happened: the reservation's stock is sold.
-    pub async fn commit(&self, reservation: Uuid) -> Result<Reply, ClientError> {
-        self.with_token(
-            Method::POST,
-            &format!("/api/catalog/reservations/{reservation}/commit"),
-            None::<&()>,
-        )
-        .await
+    /// The sale happened: the reservation's stock is sold. Any answer but those of
+    /// [`Committed`] is unexpected, and the step is tried again later.
+    pub async fn commit(&self, reservation: Uuid) -> Result<Committed, ClientError> {
+        let reply = self
+            .with_token(
+                Method::POST,
+                &format!("/api/catalog/reservations/{reservation}/commit"),
+                None::<&()>,
+            )
+            .await?;
+        match reply.status {
+            status if status.is_success() => Ok(Committed::Sold),
+            StatusCode::CONFLICT | StatusCode::NOT_FOUND => Ok(Committed::NotHeld),
+            _ => Err(reply.unexpected()),
+        }
     }
 
     /// The reservation's stock goes back.
-    pub async fn release(&self, reservation: Uuid) -> Result<Reply, ClientError> {
-        self.with_token(
-            Method::POST,
-            &format!("/api/catalog/reservations/{reservation}/release"),
-            None::<&()>,
-        )
-        .await
+    pub async fn release(&self, reservation: Uuid) -> Result<Released, ClientError> {
+        let reply = self
+            .with_token(
+                Method::POST,
+                &format!("/api/catalog/reservations/{reservation}/release"),
+                None::<&()>,
+            )
+            .await?;
+        match reply.status {
+            status if status.is_success() => Ok(Released::Returned),
+            StatusCode::CONFLICT => Ok(Released::AlreadySold),
+            _ => Err(reply.unexpected()),
+        }
     }
 
     /// Units of a sold product come back (a refunded order).
@@ -122,16 +163,22 @@ impl CatalogClient {
         product: Uuid,
         quantity: i64,
         reason: String,
-    ) -> Result<Reply, ClientError> {
-        self.with_token(
-            Method::POST,
-            &format!("/api/catalog/products/{product}/stock"),
-            Some(&StockAdjustment {
-                delta: quantity,
-                reason,
-            }),
-        )
-        .await
+    ) -> Result<Restocked, ClientError> {
+        let reply = self
+            .with_token(
+                Method::POST,
+                &format!("/api/catalog/products/{product}/stock"),
+                Some(&StockAdjustment {
+                    delta: quantity,
+                    reason,
+                }),
+            )
+            .await?;
+        if reply.status.is_success() {
+            Ok(Restocked::Returned)
+        } else {
+            Ok(Restocked::Refused(reply.status))
+        }
     }
 
     /// Calls with the service token; once more with a new token when the catalog refuses it

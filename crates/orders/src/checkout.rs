@@ -241,14 +241,10 @@ async fn place(
         lines,
     };
     let mut transaction = state.database.begin().await?;
-    if let Err(error) = store::insert_order(&mut transaction, &order).await {
-        return Err(if platform::db::is_unique_violation(&error) {
-            Error::Conflict(
-                "Another checkout of yours is taking payment; wait for it to finish.".into(),
-            )
-        } else {
-            error.into()
-        });
+    if !store::insert_order(&mut transaction, &order).await? {
+        return Err(Error::Conflict(
+            "Another checkout of yours is taking payment; wait for it to finish.".into(),
+        ));
     }
     transaction.commit().await?;
 

@@ -26,7 +26,7 @@ pub struct NewDeliveryOption {
     /// What the customer picks, 1 to 100 characters (`Standard`, `Express`).
     pub name: String,
     /// Its price.
-    pub price: crate::http::MoneyInput,
+    pub price: contracts::money::Money,
     /// Days to arrive, 0 to 60.
     pub estimated_days: i64,
     /// Offered at checkout (default true).
@@ -47,19 +47,11 @@ pub struct DeliveryOptionChange {
     /// What the customer picks.
     pub name: Option<String>,
     /// Its price.
-    pub price: Option<crate::http::MoneyInput>,
+    pub price: Option<contracts::money::Money>,
     /// Days to arrive, 0 to 60.
     pub estimated_days: Option<i64>,
     /// Offered at checkout.
     pub active: Option<bool>,
-}
-
-fn require_admin(caller: &Caller) -> Result<(), Error> {
-    if caller.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
 }
 
 fn check(option: &DeliveryOption) -> Result<DeliveryOption, Error> {
@@ -117,7 +109,7 @@ pub async fn create(
     caller: &Caller,
     input: NewDeliveryOption,
 ) -> Result<DeliveryOption, Error> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     insert(state, input).await
 }
 
@@ -148,7 +140,7 @@ pub async fn update(
     if_match: &platform::http::IfMatch,
     change: DeliveryOptionChange,
 ) -> Result<DeliveryOption, Error> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     let mut transaction = state.database.begin().await?;
     let current = store::find_delivery_option(&mut *transaction, id)
         .await?

@@ -2,7 +2,7 @@
 
 use crate::State;
 use crate::delivery::{self, NewDeliveryOption};
-use crate::http::MoneyInput;
+use contracts::money::Money;
 
 /// Seeds the options into an empty table; does nothing otherwise.
 pub async fn seed(state: &State) -> anyhow::Result<()> {
@@ -21,7 +21,7 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
             NewDeliveryOption {
                 carrier: carrier.to_owned(),
                 name: name.to_owned(),
-                price: MoneyInput {
+                price: Money {
                     amount,
                     currency: "EUR".to_owned(),
                 },

@@ -65,6 +65,12 @@ impl From<crate::payments::Unavailable> for Error {
     }
 }
 
+impl From<platform::auth::Forbidden> for Error {
+    fn from(_: platform::auth::Forbidden) -> Self {
+        Error::Forbidden
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         match error {
@@ -87,7 +93,7 @@ impl From<Error> for ApiError {
                 ),
                 details: serde_json::json!({
                     "order_id": order_id,
-                    "order": format!("{}/orders/{order_id}", crate::PREFIX),
+                    "order": format!("{}/{order_id}", crate::PREFIX),
                     "reason": reason,
                 }),
             },

@@ -32,7 +32,6 @@ pub mod views;
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
@@ -43,11 +42,8 @@ pub use catalog::CatalogClient;
 pub use config::Config;
 pub use http::PREFIX;
 
-/// The schema, per backend.
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: sqlx::migrate!("migrations/sqlite"),
-    postgres: sqlx::migrate!("migrations/postgres"),
-};
+/// The schema: one set for both backends.
+pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
 
 /// What the routes share.
 pub struct Inner {
@@ -64,20 +60,11 @@ pub struct Inner {
 }
 
 /// The routes' state: cheap to clone.
-#[derive(Clone)]
-pub struct State(Arc<Inner>);
+pub type State = platform::State<Inner>;
 
-impl std::ops::Deref for State {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-impl FromRef<State> for Arc<TokenVerifier> {
-    fn from_ref(state: &State) -> Self {
-        state.verifier.clone()
+impl platform::state::Verifies for Inner {
+    fn verifier(&self) -> &Arc<TokenVerifier> {
+        &self.verifier
     }
 }
 
@@ -89,13 +76,8 @@ pub enum Payments {
     Provider(Arc<dyn payments::PaymentProvider>),
 }
 
-/// The built orders service.
-pub struct Orders {
-    /// The service, to compose into an app.
-    pub service: Service,
-    /// Its state, for work outside requests (tests, recovery).
-    pub state: State,
-}
+/// The built orders service, and its state for work outside requests (tests, background work).
+pub type Orders = platform::Built<State>;
 
 /// Connects, migrates, seeds the demo delivery options when asked on an empty database, and
 /// builds the routes, the recovery task and the event relay on `bus`.
@@ -116,13 +98,13 @@ pub async fn build(
         )),
         Payments::Provider(provider) => provider,
     };
-    let state = State(Arc::new(Inner {
+    let state = State::new(Inner {
         database: database.clone(),
         verifier,
         events: events.clone(),
         catalog,
         payments,
-    }));
+    });
     if config.demo_data {
         demo::seed(&state).await?;
     }

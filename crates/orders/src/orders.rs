@@ -11,11 +11,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::catalog::Restocked;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::store::{self, Order, OrderFilter, Transition};
 
-/// `POST /orders/{id}/shipment`.
+/// `POST /api/orders/{id}/shipment`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShipment {
@@ -25,25 +26,13 @@ pub struct NewShipment {
     pub tracking_number: String,
 }
 
-fn is_staff(caller: &Caller) -> bool {
-    caller.role.is_staff()
-}
-
-fn require_staff(caller: &Caller) -> Result<(), Error> {
-    if is_staff(caller) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 /// An order the caller may see: its own, or any for staff. Another's is 404.
 pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Order, Error> {
     let mut connection = state.database.pool().acquire().await?;
     let order = store::find_order(&mut connection, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if order.user_id == caller.user_id || is_staff(caller) {
+    if order.user_id == caller.user_id || caller.is_staff() {
         Ok(order)
     } else {
         Err(Error::NotFound)
@@ -61,7 +50,7 @@ pub async fn list(
     if caller.role == Role::Service {
         return Err(Error::Forbidden);
     }
-    if !is_staff(caller) {
+    if !caller.is_staff() {
         filter.user_id = Some(caller.user_id);
     }
     let mut connection = state.database.pool().acquire().await?;
@@ -174,7 +163,7 @@ pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
         .ok_or(Error::NotFound)?;
     drop(connection);
     for line in order.lines.iter().filter(|line| !line.restocked) {
-        let reply = state
+        let restocked = state
             .catalog
             .restock(
                 line.product_id,
@@ -182,8 +171,8 @@ pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
                 format!("order {id} refunded"),
             )
             .await?;
-        if !reply.status.is_success() {
-            tracing::error!(order = %id, product = %line.product_id, status = %reply.status, "the catalog refused returned units; fix its stock by hand");
+        if let Restocked::Refused(status) = restocked {
+            tracing::error!(order = %id, product = %line.product_id, %status, "the catalog refused returned units; fix its stock by hand");
         }
         store::mark_restocked(state.database.pool(), id, line.product_id).await?;
     }
@@ -207,7 +196,7 @@ pub async fn ship(
     id: Uuid,
     input: NewShipment,
 ) -> Result<Order, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     let mut errors = Vec::new();
     let carrier = clean_text("carrier", &input.carrier, 1, 100)
         .map_err(|error| errors.push(error))
@@ -258,7 +247,7 @@ pub async fn ship(
 
 /// Staff record that a shipped order arrived.
 pub async fn deliver(state: &State, caller: &Caller, id: Uuid) -> Result<Order, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     let order = get(state, caller, id).await?;
     if !order.status.can_move_to(OrderStatus::Delivered) || order.pending_step.is_some() {
         return Err(illegal(&order, "delivered"));

@@ -8,6 +8,7 @@ use platform::idempotency::Claim;
 use uuid::Uuid;
 
 use crate::State;
+use crate::catalog::Committed;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::store::{self, Order, Transition};
@@ -137,9 +138,9 @@ pub async fn commit_reservation(state: &State, order: &Order) -> Result<(), Erro
             order.id
         )));
     };
-    let reply = state.catalog.commit(reservation).await?;
+    let committed = state.catalog.commit(reservation).await?;
     let mut transaction = state.database.begin().await?;
-    if reply.status.is_success() {
+    if committed == Committed::Sold {
         store::transition(
             &mut transaction,
             order.id,
@@ -151,7 +152,7 @@ pub async fn commit_reservation(state: &State, order: &Order) -> Result<(), Erro
         transaction.commit().await?;
         return Ok(());
     }
-    tracing::error!(order = %order.id, status = %reply.status, "the catalog cannot commit a paid order's reservation; refunding");
+    tracing::error!(order = %order.id, "the catalog no longer holds a paid order's reservation; refunding");
     store::transition(
         &mut transaction,
         order.id,
@@ -171,13 +172,7 @@ pub async fn commit_reservation(state: &State, order: &Order) -> Result<(), Erro
 /// Step `releasing`: the reserved stock goes back.
 pub async fn release_reservation(state: &State, order: &Order) -> Result<(), Error> {
     if let Some(reservation) = order.reservation_id {
-        let reply = state.catalog.release(reservation).await?;
-        if !reply.status.is_success() && reply.status != axum::http::StatusCode::CONFLICT {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "the catalog answered {} to releasing reservation {reservation}",
-                reply.status
-            )));
-        }
+        state.catalog.release(reservation).await?;
     }
     let mut transaction = state.database.begin().await?;
     store::transition(

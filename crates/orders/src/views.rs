@@ -1,7 +1,7 @@
 //! What the API shows: orders and carts. Shared by the routes and by the work that answers for
 //! them later (a checkout finished by recovery stores the same answer its request would have).
 
-use contracts::clients::catalog::Money;
+use contracts::money::Money;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -10,34 +10,6 @@ use uuid::Uuid;
 use crate::domain::address::ShippingAddress;
 use crate::domain::status::OrderStatus;
 use crate::store::{Order, PriceChange};
-
-/// An amount of money.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Amount {
-    /// Minor units (cents): `1299` is 12.99.
-    pub amount: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-}
-
-impl Amount {
-    /// `amount` in `currency`.
-    pub fn new(amount: i64, currency: &str) -> Self {
-        Self {
-            amount,
-            currency: currency.to_owned(),
-        }
-    }
-}
-
-impl From<Money> for Amount {
-    fn from(money: Money) -> Self {
-        Self {
-            amount: money.amount,
-            currency: money.currency,
-        }
-    }
-}
 
 /// A line of an order: name and price at the time of purchase.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -49,9 +21,9 @@ pub struct OrderLineView {
     /// Units.
     pub quantity: i64,
     /// Price per unit when bought.
-    pub unit_price: Amount,
+    pub unit_price: Money,
     /// `unit_price` × `quantity`.
-    pub line_total: Amount,
+    pub line_total: Money,
 }
 
 /// How an order travels.
@@ -64,7 +36,7 @@ pub struct DeliveryView {
     /// Its name.
     pub name: String,
     /// What it cost.
-    pub price: Amount,
+    pub price: Money,
     /// Days to arrive, as estimated at checkout.
     pub estimated_days: i64,
 }
@@ -109,11 +81,11 @@ pub struct OrderView {
     /// What was bought.
     pub lines: Vec<OrderLineView>,
     /// The lines' total.
-    pub items_total: Amount,
+    pub items_total: Money,
     /// How it travels, and at what price.
     pub delivery: DeliveryView,
     /// What the customer pays: lines and delivery.
-    pub total: Amount,
+    pub total: Money,
     /// Prices that changed between the cart and the checkout: the order is at the new ones.
     pub price_changes: Vec<PriceChange>,
     /// Where it goes.
@@ -164,19 +136,19 @@ impl From<Order> for OrderView {
                     product_id: line.product_id,
                     name: line.name,
                     quantity: line.quantity,
-                    unit_price: Amount::new(line.unit_amount, &currency),
-                    line_total: Amount::new(line.unit_amount * line.quantity, &currency),
+                    unit_price: Money::new(line.unit_amount, &currency),
+                    line_total: Money::new(line.unit_amount * line.quantity, &currency),
                 })
                 .collect(),
-            items_total: Amount::new(order.items_amount, &currency),
+            items_total: Money::new(order.items_amount, &currency),
             delivery: DeliveryView {
                 option_id: order.delivery_option_id,
                 carrier: order.delivery_carrier,
                 name: order.delivery_name,
-                price: Amount::new(order.delivery_amount, &currency),
+                price: Money::new(order.delivery_amount, &currency),
                 estimated_days: order.estimated_days,
             },
-            total: Amount::new(order.total_amount, &currency),
+            total: Money::new(order.total_amount, &currency),
             price_changes: order.price_changes,
             shipping_address: order.shipping_address,
             payment: PaymentView {
@@ -213,9 +185,9 @@ pub struct CartLineView {
     /// Units.
     pub quantity: i64,
     /// Price per unit now.
-    pub unit_price: Amount,
+    pub unit_price: Money,
     /// Price per unit when it went into the cart.
-    pub price_when_added: Amount,
+    pub price_when_added: Money,
     /// The price moved since it went into the cart.
     pub price_changed: bool,
     /// Units in stock now.
@@ -223,7 +195,7 @@ pub struct CartLineView {
     /// Why it cannot be bought as it is; `null` when it can.
     pub problem: Option<LineProblem>,
     /// `unit_price` × `quantity`.
-    pub line_total: Amount,
+    pub line_total: Money,
 }
 
 /// A cart as the API shows it.
@@ -234,7 +206,7 @@ pub struct CartView {
     /// Units in the cart.
     pub item_count: i64,
     /// The total of the lines that can be bought, at current prices.
-    pub subtotal: Amount,
+    pub subtotal: Money,
     /// A visitor's cart token: send it back as `X-Cart-Token` (and once more with your access
     /// token after logging in, to merge the carts). `null` for a customer's cart.
     pub cart_token: Option<String>,

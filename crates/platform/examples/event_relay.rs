@@ -22,7 +22,6 @@ use platform::http::HttpMetrics;
 use platform::testing::TestDatabase;
 use platform::testing::events::{amqp_url, delete_topology, isolated_amqp_config, run_tasks};
 use serde::{Deserialize, Serialize};
-use sqlx::migrate::Migrator;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Ticked {
@@ -50,16 +49,9 @@ fn setting(name: &str, default: u64) -> u64 {
 }
 
 async fn database(backend: Backend) -> anyhow::Result<(TestDatabase, Database)> {
-    let test_database = TestDatabase::new(backend)
-        .await
-        .ok_or_else(|| anyhow::anyhow!("set TIENDA_TEST_DATABASE_URL"))?;
+    let test_database = TestDatabase::new(backend).await;
     let database = Database::connect(&test_database.config).await?;
-    database
-        .migrate(&Migrations {
-            sqlite: Migrator::DEFAULT,
-            postgres: Migrator::DEFAULT,
-        })
-        .await?;
+    database.migrate(&Migrations::NONE).await?;
     sqlx::query("CREATE TABLE received (n BIGINT NOT NULL, latency_us BIGINT NOT NULL)")
         .execute(database.pool())
         .await?;
@@ -135,7 +127,7 @@ async fn main() -> anyhow::Result<()> {
     let (bus, amqp) = if memory {
         (Bus::in_memory(config, metrics), None)
     } else {
-        let url = amqp_url().ok_or_else(|| anyhow::anyhow!("set TIENDA_TEST_AMQP_URL"))?;
+        let url = amqp_url();
         let amqp = platform::events::amqp::AmqpConfig {
             topology: vec![("consumer".into(), vec![Ticked::TYPE.into()])],
             queue_expiry: None,

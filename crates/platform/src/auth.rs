@@ -241,19 +241,45 @@ pub struct Caller {
     pub name: String,
 }
 
+/// The caller may not do this (a 403). Each service's error converts it into its own
+/// `Forbidden`, so the role checks are written once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("forbidden")]
+pub struct Forbidden;
+
+impl From<Forbidden> for ApiError {
+    fn from(_: Forbidden) -> Self {
+        ApiError::Forbidden
+    }
+}
+
 impl Caller {
-    /// 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+    /// True for staff (agents and administrators): they act on behalf of customers.
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// [`Forbidden`] unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), Forbidden> {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            Err(Forbidden)
         }
     }
 
-    /// 403 unless the caller is an administrator.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
+    /// [`Forbidden`] unless the caller is an administrator.
+    pub fn require_admin(&self) -> Result<(), Forbidden> {
         self.require(&[Role::Admin])
+    }
+
+    /// [`Forbidden`] unless the caller is staff.
+    pub fn require_staff(&self) -> Result<(), Forbidden> {
+        if self.is_staff() {
+            Ok(())
+        } else {
+            Err(Forbidden)
+        }
     }
 }
 

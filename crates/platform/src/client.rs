@@ -127,14 +127,19 @@ impl Reply {
         if self.status.is_success() {
             self.json()
         } else {
-            Err(ClientError::Unexpected {
-                service: self.service,
-                status: self.status,
-                reason: String::from_utf8_lossy(&self.body)
-                    .chars()
-                    .take(500)
-                    .collect(),
-            })
+            Err(self.unexpected())
+        }
+    }
+
+    /// This answer, as one the caller did not expect (with the start of its body).
+    pub fn unexpected(&self) -> ClientError {
+        ClientError::Unexpected {
+            service: self.service,
+            status: self.status,
+            reason: String::from_utf8_lossy(&self.body)
+                .chars()
+                .take(500)
+                .collect(),
         }
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! Services write their SQL once, against sqlx's `Any` driver, in the common subset of the two
 //! dialects: `$1` placeholders, `RETURNING`, `ON CONFLICT`, TEXT ids (UUIDv7) and TEXT times
-//! (RFC 3339, fixed width, so they sort and compare as text). Each service ships one migration
-//! folder per backend, because DDL is where the dialects differ. `docs/adr/0002-database-layer.md`
-//! records why.
+//! (RFC 3339, fixed width, so they sort and compare as text). A service's migrations are one
+//! folder when its DDL is in that common subset too ([`Migrations::Shared`]), and one folder per
+//! backend only where the dialects must differ ([`Migrations::PerBackend`]: full-text search, an
+//! auto-increment key). `docs/adr/0002-database-layer.md` records why.
 //!
 //! SQLite is opened in WAL mode with `synchronous=FULL` (a commit is on disk before a 2xx is
 //! sent), foreign keys on and a busy timeout. Write transactions on SQLite begin with
@@ -82,16 +83,37 @@ impl std::fmt::Debug for DatabaseConfig {
     }
 }
 
-/// A service's migrations, one set per backend, embedded with `sqlx::migrate!`.
-pub struct Migrations {
-    /// DDL for SQLite.
-    pub sqlite: Migrator,
-    /// DDL for PostgreSQL.
-    pub postgres: Migrator,
+/// A service's migrations, embedded with `sqlx::migrate!`.
+pub enum Migrations {
+    /// One set for both backends: the DDL is in the dialects' common subset (`BIGINT`, `TEXT`,
+    /// `CHECK`, partial indexes), as most of it is.
+    Shared(Migrator),
+    /// A set per backend, for DDL that must differ.
+    PerBackend {
+        /// DDL for SQLite.
+        sqlite: Migrator,
+        /// DDL for PostgreSQL.
+        postgres: Migrator,
+    },
 }
 
-/// The platform's tables, in every service's database.
-static PLATFORM_MIGRATIONS: Migrations = Migrations {
+impl Migrations {
+    /// No tables: for a database that holds only the platform's own (tests, benchmarks).
+    pub const NONE: Migrations = Migrations::Shared(Migrator::DEFAULT);
+
+    /// The set to run on `backend`.
+    pub fn for_backend(&self, backend: Backend) -> &Migrator {
+        match (self, backend) {
+            (Migrations::Shared(migrator), _) => migrator,
+            (Migrations::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
+            (Migrations::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+        }
+    }
+}
+
+/// The platform's tables, in every service's database. Two sets: the outbox's sequence is an
+/// auto-increment key, spelled differently by each dialect.
+static PLATFORM_MIGRATIONS: Migrations = Migrations::PerBackend {
     sqlite: sqlx::migrate!("migrations/sqlite"),
     postgres: sqlx::migrate!("migrations/postgres"),
 };
@@ -141,10 +163,7 @@ impl Database {
     /// 900001 and up), so each run ignores the versions the other set applied.
     pub async fn migrate(&self, migrations: &Migrations) -> anyhow::Result<()> {
         for set in [migrations, &PLATFORM_MIGRATIONS] {
-            let migrator = match self.backend {
-                Backend::Sqlite => &set.sqlite,
-                Backend::Postgres => &set.postgres,
-            };
+            let migrator = set.for_backend(self.backend);
             let migrator = Migrator {
                 migrations: migrator.migrations.clone(),
                 ignore_missing: true,
@@ -207,9 +226,44 @@ pub fn parse_stored_uuid(text: &str) -> anyhow::Result<uuid::Uuid> {
     uuid::Uuid::parse_str(text).map_err(|error| anyhow::anyhow!("bad stored id `{text}`: {error}"))
 }
 
-/// True when the error says a row broke a unique constraint (a duplicate).
-pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+/// A constraint the schema declares, as a failed write reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// A unique key: the row is a duplicate.
+    Unique,
+    /// A foreign key: the row points at nothing, or a row still points at it.
+    ForeignKey,
+    /// A `CHECK`: a value out of its range (a stock below zero).
+    Check,
+}
+
+/// The constraint `error` reports broken, if it is one.
+pub fn broken_constraint(error: &sqlx::Error) -> Option<Constraint> {
+    let sqlx::Error::Database(db) = error else {
+        return None;
+    };
+    if db.is_unique_violation() {
+        Some(Constraint::Unique)
+    } else if db.is_foreign_key_violation() {
+        Some(Constraint::ForeignKey)
+    } else if db.is_check_violation() {
+        Some(Constraint::Check)
+    } else {
+        None
+    }
+}
+
+/// The one translation of a failed write into a store's error: `translate` names the error a
+/// broken constraint means for this statement (`None` for one it does not expect); every other
+/// failure stays a database error.
+pub fn on_constraint<E: From<sqlx::Error>>(
+    error: sqlx::Error,
+    translate: impl FnOnce(Constraint) -> Option<E>,
+) -> E {
+    match broken_constraint(&error).and_then(translate) {
+        Some(translated) => translated,
+        None => E::from(error),
+    }
 }
 
 /// True when the error means the database could not be reached, rather than that the query was

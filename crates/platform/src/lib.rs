@@ -9,7 +9,8 @@
 //! - [`paging`], [`time`]: the list and time conventions of the API.
 //! - [`events`]: the event backbone: envelope, outbox and relay, inbox, in-memory and AMQP
 //!   transports.
-//! - [`app`]: services composed behind one listener.
+//! - [`app`]: services composed behind one listener; [`state`]: the state a service's routes
+//!   share.
 //! - `testing` (feature `testing`): fresh databases per test on either backend.
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod events;
 pub mod http;
 pub mod idempotency;
 pub mod paging;
+pub mod state;
 pub mod telemetry;
 pub mod text;
 pub mod time;
@@ -31,3 +33,4 @@ pub mod testing;
 
 pub use app::{App, BackgroundTask, Service, periodic};
 pub use error::{ApiError, FieldError};
+pub use state::{Built, State};

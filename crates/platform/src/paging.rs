@@ -97,6 +97,13 @@ impl<T> Page<T> {
             next_cursor,
         }
     }
+    /// The same page with each item turned into another (a row into its view).
+    pub fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(convert).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
 }
 
 #[cfg(test)]

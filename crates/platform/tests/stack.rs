@@ -9,7 +9,9 @@ use platform::App;
 use platform::http::{HttpConfig, HttpMetrics};
 use platform::testing::spawn_router;
 use reqwest::StatusCode;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 fn app(router: Router, timeout: Duration) -> Router {
     let config = HttpConfig {
@@ -22,6 +24,20 @@ fn app(router: Router, timeout: Duration) -> Router {
 async fn slow() -> &'static str {
     tokio::time::sleep(Duration::from_millis(400)).await;
     "done"
+}
+
+/// A slow route that says when it has started.
+fn slow_and_started() -> (Router, Arc<Notify>) {
+    let started = Arc::new(Notify::new());
+    let signal = started.clone();
+    let router = Router::new().route(
+        "/slow",
+        get(move || {
+            signal.notify_one();
+            slow()
+        }),
+    );
+    (router, started)
 }
 
 #[expect(clippy::panic, reason = "the route exists to panic")]
@@ -71,9 +87,10 @@ async fn a_panicking_handler_gets_a_bare_500_and_the_server_lives_on() -> anyhow
 
 #[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish() -> anyhow::Result<()> {
+    let (router, started) = slow_and_started();
     let service = platform::Service {
         name: "test",
-        router: Router::new().route("/slow", get(slow)),
+        router,
         openapi: utoipa::openapi::OpenApiBuilder::new().build(),
         readiness: vec![],
         tasks: vec![],
@@ -86,7 +103,7 @@ async fn shutdown_lets_a_request_in_flight_finish() -> anyhow::Result<()> {
         let _ = stopped.await;
     }));
     let in_flight = tokio::spawn(reqwest::get(format!("http://{address}/slow")));
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    started.notified().await;
     let _ = stop.send(());
     let response = in_flight.await??;
     assert_eq!(response.status(), StatusCode::OK);

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::State;
 use crate::error::Error;
-use crate::incidents::{note_agent, require_staff};
+use crate::incidents::note_agent;
 use crate::store::{self, Agent};
 
 /// A change to an agent.
@@ -25,7 +25,7 @@ pub struct AgentChange {
 
 /// Every agent (staff).
 pub async fn list(state: &State, caller: &Caller) -> Result<Vec<Agent>, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     note_agent(state, caller).await?;
     Ok(store::list_agents(state.database.pool()).await?)
 }

@@ -84,22 +84,9 @@ pub struct IncidentChange {
     pub assignee_id: Option<Option<Uuid>>,
 }
 
-fn is_staff(caller: &Caller) -> bool {
-    caller.role.is_staff()
-}
-
-/// 403 unless staff.
-pub fn require_staff(caller: &Caller) -> Result<(), Error> {
-    if is_staff(caller) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 /// Who moves an incident when this caller acts.
 pub fn mover(caller: &Caller) -> Mover {
-    if is_staff(caller) {
+    if caller.is_staff() {
         Mover::Staff
     } else {
         Mover::Customer
@@ -146,7 +133,7 @@ pub async fn note_agent(state: &State, caller: &Caller) -> Result<(), Error> {
 pub async fn get(state: &State, caller: &Caller, id: Uuid) -> Result<Incident, Error> {
     store::find_incident(state.database.pool(), id)
         .await?
-        .filter(|incident| is_staff(caller) || incident.requester_user_id == Some(caller.user_id))
+        .filter(|incident| caller.is_staff() || incident.requester_user_id == Some(caller.user_id))
         .ok_or(Error::NotFound)
 }
 
@@ -217,7 +204,7 @@ pub async fn create(
     let description = clean_text("description", &input.description, 1, MAX_TEXT)
         .map_err(|e| errors.push(e))
         .ok();
-    if !is_staff(caller) {
+    if !caller.is_staff() {
         for (field, given) in [
             ("priority", input.priority.is_some()),
             ("customer", input.customer.is_some()),
@@ -402,7 +389,7 @@ pub async fn update(
     if_match: &IfMatch,
     change: IncidentChange,
 ) -> Result<Incident, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     note_agent(state, caller).await?;
     let current = get(state, caller, id).await?;
     if_match.check(current.version).map_err(|_| Error::Stale)?;

@@ -4,7 +4,7 @@
 //!
 //! Layout, as in every domain crate: [`domain`] (states, calendar, SLA: pure), [`incidents`],
 //! [`conversation`] and [`agents`] (what the routes do), [`views`] (what the API shows),
-//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/{sqlite,postgres}`,
+//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/` (one set for both backends),
 //! and [`events`] (what it publishes and consumes).
 
 pub mod agents;
@@ -25,7 +25,6 @@ pub mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::FromRef;
 use platform::Service;
 use platform::auth::TokenVerifier;
 use platform::db::{Database, Migrations};
@@ -36,11 +35,8 @@ use platform::time::Clock;
 pub use config::{Assignment, Config};
 pub use http::PREFIX;
 
-/// The schema, per backend.
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: sqlx::migrate!("migrations/sqlite"),
-    postgres: sqlx::migrate!("migrations/postgres"),
-};
+/// The schema: one set for both backends.
+pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
 
 /// How often SLA clocks are swept for breaches and resolved incidents closed.
 const TIMER_INTERVAL: Duration = Duration::from_secs(60);
@@ -68,30 +64,16 @@ pub struct Inner {
 }
 
 /// The routes' state: cheap to clone.
-#[derive(Clone)]
-pub struct State(Arc<Inner>);
+pub type State = platform::State<Inner>;
 
-impl std::ops::Deref for State {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        &self.0
+impl platform::state::Verifies for Inner {
+    fn verifier(&self) -> &Arc<TokenVerifier> {
+        &self.verifier
     }
 }
 
-impl FromRef<State> for Arc<TokenVerifier> {
-    fn from_ref(state: &State) -> Self {
-        state.verifier.clone()
-    }
-}
-
-/// The built support service.
-pub struct Support {
-    /// The service, to compose into an app.
-    pub service: Service,
-    /// Its state, for work outside requests (timers, tests).
-    pub state: State,
-}
+/// The built support service, and its state for work outside requests (tests, background work).
+pub type Support = platform::Built<State>;
 
 fn duration(std: Duration) -> time::Duration {
     time::Duration::try_from(std).unwrap_or(time::Duration::MAX)
@@ -109,7 +91,7 @@ pub async fn build(
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
     let events = Events::new("support", database.clone(), bus);
-    let state = State(Arc::new(Inner {
+    let state = State::new(Inner {
         database: database.clone(),
         verifier,
         clock,
@@ -119,7 +101,7 @@ pub async fn build(
         reopen_window: duration(config.reopen_window),
         auto_close_after: duration(config.auto_close_after),
         events: events.clone(),
-    }));
+    });
     if config.demo_data {
         demo::seed(&state).await?;
     }

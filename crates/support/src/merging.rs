@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::State;
 use crate::domain::status::Status;
 use crate::error::Error;
-use crate::incidents::{event, get, note_agent, publish_status_change, require_staff, writable};
+use crate::incidents::{event, get, note_agent, publish_status_change, writable};
 use crate::store::{self, Event, Incident};
 use crate::views::{self, cache_sla};
 
@@ -20,7 +20,7 @@ pub async fn merge(
     id: Uuid,
     into: Uuid,
 ) -> Result<Incident, Error> {
-    require_staff(caller)?;
+    caller.require_staff()?;
     note_agent(state, caller).await?;
     let source = get(state, caller, id).await?;
     let target = get(state, caller, into)

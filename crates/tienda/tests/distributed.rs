@@ -81,7 +81,7 @@ async fn access_token(
 
 backend_test! {
     async fn serve_identity_runs_on_the_configured_database(backend) {
-        let Some(database) = TestDatabase::new(backend).await else { return };
+        let database = TestDatabase::new(backend).await;
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
         let settings = Settings {
             database_url: Some(database.config.url.clone()),
@@ -110,7 +110,7 @@ backend_test! {
 
 backend_test! {
     async fn serve_identity_refuses_to_start_without_its_key_or_database(backend) {
-        let Some(database) = TestDatabase::new(backend).await else { return };
+        let database = TestDatabase::new(backend).await;
         let no_key = Settings { database_url: Some(database.config.url.clone()), ..Settings::default() };
         let error = tienda::build_single(&no_key, ServiceName::Identity).await.err().map(|e| format!("{e:#}"));
         assert!(error.as_deref().is_some_and(|e| e.contains("TIENDA_JWT_KEY_FILE")), "{error:?}");
@@ -134,22 +134,22 @@ backend_test! {
 
 backend_test! {
     async fn migrate_brings_a_service_database_up_to_date(backend) {
-        let Some(database) = TestDatabase::new(backend).await else { return };
+        let database = TestDatabase::new(backend).await;
         let settings = Settings { database_url: Some(database.config.url.clone()), ..Settings::default() };
         for _ in 0..2 {
             let migrated = tienda::migrate(&settings, Some(ServiceName::Identity)).await;
             assert!(migrated.is_ok(), "{migrated:?}");
         }
         // Each service needs a database of its own (sqlx keeps one migration table per database).
-        let Some(other) = TestDatabase::new(backend).await else { return };
+        let other = TestDatabase::new(backend).await;
         let settings = Settings { database_url: Some(other.config.url.clone()), ..Settings::default() };
         let migrated = tienda::migrate(&settings, Some(ServiceName::Customers)).await;
         assert!(migrated.is_ok(), "{migrated:?}");
-        let Some(third) = TestDatabase::new(backend).await else { return };
+        let third = TestDatabase::new(backend).await;
         let settings = Settings { database_url: Some(third.config.url.clone()), ..Settings::default() };
         let migrated = tienda::migrate(&settings, Some(ServiceName::Support)).await;
         assert!(migrated.is_ok(), "{migrated:?}");
-        let Some(fourth) = TestDatabase::new(backend).await else { return };
+        let fourth = TestDatabase::new(backend).await;
         let settings = Settings { database_url: Some(fourth.config.url.clone()), ..Settings::default() };
         for _ in 0..2 {
             let migrated = tienda::migrate(&settings, Some(ServiceName::Catalog)).await;
@@ -160,8 +160,8 @@ backend_test! {
 
 backend_test! {
     async fn serve_customers_verifies_identitys_tokens_from_its_keys(backend) {
-        let Some(identity_db) = TestDatabase::new(backend).await else { return };
-        let Some(customers_db) = TestDatabase::new(backend).await else { return };
+        let identity_db = TestDatabase::new(backend).await;
+        let customers_db = TestDatabase::new(backend).await;
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
         let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
         let customers_address = serve_trusting(ServiceName::Customers, Settings::default(), &customers_db, identity_address).await;
@@ -177,7 +177,7 @@ backend_test! {
         let forged = client.get(format!("http://{customers_address}/api/customers/me")).bearer_auth(format!("{token}x")).send().await;
         assert_eq!(forged.map(|r| r.status()).ok(), Some(StatusCode::UNAUTHORIZED));
         // Support in its own process too: the same token opens an incident there.
-        let Some(support_db) = TestDatabase::new(backend).await else { return };
+        let support_db = TestDatabase::new(backend).await;
         let support_settings = Settings {
             support_time_zone: "Europe/Madrid".to_owned(),
             support_hours: "mon-fri 09:00-18:00".to_owned(),
@@ -199,8 +199,8 @@ backend_test! {
 
 backend_test! {
     async fn serve_catalog_lists_to_anyone_and_takes_writes_with_identitys_tokens(backend) {
-        let Some(identity_db) = TestDatabase::new(backend).await else { return };
-        let Some(catalog_db) = TestDatabase::new(backend).await else { return };
+        let identity_db = TestDatabase::new(backend).await;
+        let catalog_db = TestDatabase::new(backend).await;
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
         let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
         let catalog_address = serve_trusting(ServiceName::Catalog, Settings::default(), &catalog_db, identity_address).await;
@@ -220,7 +220,7 @@ backend_test! {
 
 backend_test! {
     async fn serve_orders_names_each_missing_setting(backend) {
-        let Some(orders_db) = TestDatabase::new(backend).await else { return };
+        let orders_db = TestDatabase::new(backend).await;
         let full = Settings {
             database_url: Some(orders_db.config.url.clone()),
             identity_url: Some("http://127.0.0.1:9".to_owned()),

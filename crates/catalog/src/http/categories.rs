@@ -1,12 +1,12 @@
 //! `/categories`: the tree (or a flat list), and its administration.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query, etag, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -120,12 +120,7 @@ async fn create_category(
 ) -> Result<impl IntoResponse, ApiError> {
     let category = categories::create(&state, &caller, body).await?;
     let location = format!("{}/categories/{}", crate::PREFIX, category.id);
-    Ok((
-        StatusCode::CREATED,
-        [etag(category.version)],
-        [(axum::http::header::LOCATION, location)],
-        Json(CategoryView::flat(&category)),
-    ))
+    Ok(Created::at(location, CategoryView::flat(&category)).with_version(category.version))
 }
 
 /// One category.
@@ -139,9 +134,9 @@ async fn create_category(
 )]
 async fn get_category(
     AxumState(state): AxumState<State>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let category = categories::get(&state, path_id(&id)?).await?;
+    let category = categories::get(&state, id).await?;
     Ok((
         [etag(category.version)],
         Json(CategoryView::flat(&category)),
@@ -165,11 +160,11 @@ async fn get_category(
 async fn update_category(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<CategoryChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let category = categories::update(&state, &caller, path_id(&id)?, &if_match, body).await?;
+    let category = categories::update(&state, &caller, id, &if_match, body).await?;
     Ok((
         [etag(category.version)],
         Json(CategoryView::flat(&category)),
@@ -191,9 +186,9 @@ async fn update_category(
 async fn delete_category(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    categories::delete(&state, &caller, path_id(&id)?, &if_match).await?;
+    categories::delete(&state, &caller, id, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }

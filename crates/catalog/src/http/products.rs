@@ -1,12 +1,12 @@
 //! `/products`: search and listing, and each product's life.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query, etag, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use platform::paging::{Page, PageParams, forged_cursor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,10 +17,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
-use crate::domain::money::Money;
 use crate::domain::product::{Kind, PetStatus, parse_tags};
 use crate::products::{self, NewProduct, ProductChange};
 use crate::store::{After, Product, ProductQuery, Sort};
+use contracts::money::Money;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
@@ -245,14 +245,7 @@ async fn list_products(
     let query = parse_query(query)?;
     let found = products::search(&state, &query).await?;
     let page = Page::from_rows(found, query.limit - 1, |(_, after)| after.encode());
-    Ok(Json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|(product, _)| product.into())
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(|(product, _)| product.into())))
 }
 
 /// List a product (sellers and administrators). A seller's product is the seller's; an
@@ -274,12 +267,8 @@ async fn create_product(
 ) -> Result<impl IntoResponse, ApiError> {
     let product = products::create(&state, &caller, body).await?;
     let location = format!("{}/products/{}", crate::PREFIX, product.id);
-    Ok((
-        StatusCode::CREATED,
-        [etag(product.version)],
-        [(axum::http::header::LOCATION, location)],
-        Json(ProductView::from(product)),
-    ))
+    let version = product.version;
+    Ok(Created::at(location, ProductView::from(product)).with_version(version))
 }
 
 /// One product, archived ones too (old orders and reviews still name them).
@@ -293,9 +282,9 @@ async fn create_product(
 )]
 async fn get_product(
     AxumState(state): AxumState<State>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let product = products::get(&state, path_id(&id)?).await?;
+    let product = products::get(&state, id).await?;
     Ok(([etag(product.version)], Json(ProductView::from(product))))
 }
 
@@ -317,11 +306,11 @@ async fn get_product(
 async fn update_product(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<ProductChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let product = products::update(&state, &caller, path_id(&id)?, &if_match, body).await?;
+    let product = products::update(&state, &caller, id, &if_match, body).await?;
     Ok(([etag(product.version)], Json(ProductView::from(product))))
 }
 
@@ -340,9 +329,9 @@ async fn update_product(
 async fn archive_product(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    products::archive(&state, &caller, path_id(&id)?, &if_match).await?;
+    products::archive(&state, &caller, id, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }

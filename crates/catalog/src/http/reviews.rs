@@ -1,12 +1,12 @@
 //! `/products/{id}/reviews`: what customers say of a product.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, Query, path_id};
+use platform::http::{Created, IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -75,17 +75,14 @@ impl From<Review> for ReviewView {
 )]
 async fn list_reviews(
     AxumState(state): AxumState<State>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Query(paging): Query<PageParams>,
 ) -> Result<Json<Page<ReviewView>>, ApiError> {
     let limit = paging.limit()?;
     let after = paging.after_id()?;
-    let found = reviews::list(&state, path_id(&id)?, after, limit + 1).await?;
+    let found = reviews::list(&state, id, after, limit + 1).await?;
     let page = Page::from_rows(found, limit, |review| review.id.to_string());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(ReviewView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(ReviewView::from)))
 }
 
 /// Review a product (any signed-in user, once per product).
@@ -104,11 +101,11 @@ async fn list_reviews(
 async fn create_review(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<NewReview>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let review = reviews::create(&state, &caller, path_id(&id)?, body).await?;
-    Ok((StatusCode::CREATED, Json(ReviewView::from(review))))
+    let review = reviews::create(&state, &caller, id, body).await?;
+    Ok(Created::new(ReviewView::from(review)))
 }
 
 /// Change your review.
@@ -129,11 +126,10 @@ async fn create_review(
 async fn update_review(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path((id, review_id)): Path<(String, String)>,
+    IdPath((id, review_id)): IdPath<(Uuid, Uuid)>,
     Json(body): Json<ReviewChange>,
 ) -> Result<Json<ReviewView>, ApiError> {
-    let review =
-        reviews::update(&state, &caller, path_id(&id)?, path_id(&review_id)?, body).await?;
+    let review = reviews::update(&state, &caller, id, review_id, body).await?;
     Ok(Json(review.into()))
 }
 
@@ -153,8 +149,8 @@ async fn update_review(
 async fn delete_review(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path((id, review_id)): Path<(String, String)>,
+    IdPath((id, review_id)): IdPath<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    reviews::delete(&state, &caller, path_id(&id)?, path_id(&review_id)?).await?;
+    reviews::delete(&state, &caller, id, review_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

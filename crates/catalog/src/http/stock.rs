@@ -1,12 +1,11 @@
 //! `/reservations` (stock held for orders) and `POST /products/{id}/stock` (adjustments).
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::StatusCode;
+use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, etag, path_id};
+use platform::http::{Created, IdPath, Json, etag};
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -95,11 +94,7 @@ async fn reserve(
 ) -> Result<impl IntoResponse, ApiError> {
     let (reservation, _new) = stock::reserve(&state, &caller, body).await?;
     let location = format!("{}/reservations/{}", crate::PREFIX, reservation.id);
-    Ok((
-        StatusCode::CREATED,
-        [(axum::http::header::LOCATION, location)],
-        Json(ReservationView::from(reservation)),
-    ))
+    Ok(Created::at(location, ReservationView::from(reservation)))
 }
 
 /// One reservation (administrators; the orders service).
@@ -115,11 +110,9 @@ async fn reserve(
 async fn get_reservation(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
-    Ok(Json(
-        stock::get(&state, &caller, path_id(&id)?).await?.into(),
-    ))
+    Ok(Json(stock::get(&state, &caller, id).await?.into()))
 }
 
 /// The sale happened: commit a held reservation (its pets are sold). Committing again is no
@@ -137,11 +130,9 @@ async fn get_reservation(
 async fn commit_reservation(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
-    Ok(Json(
-        stock::commit(&state, &caller, path_id(&id)?).await?.into(),
-    ))
+    Ok(Json(stock::commit(&state, &caller, id).await?.into()))
 }
 
 /// Let a held reservation go: its stock returns (pets are available again). Releasing again,
@@ -159,11 +150,9 @@ async fn commit_reservation(
 async fn release_reservation(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
-    Ok(Json(
-        stock::release(&state, &caller, path_id(&id)?).await?.into(),
-    ))
+    Ok(Json(stock::release(&state, &caller, id).await?.into()))
 }
 
 /// Add to or take from a product's stock, with the reason recorded (administrators, or the
@@ -183,9 +172,9 @@ async fn release_reservation(
 async fn adjust_stock(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<StockAdjustment>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let product = stock::adjust(&state, &caller, path_id(&id)?, body).await?;
+    let product = stock::adjust(&state, &caller, id, body).await?;
     Ok(([etag(product.version)], Json(ProductView::from(product))))
 }

@@ -1,13 +1,13 @@
 //! The `categories` table: a tree by `parent_id`, names unique among siblings.
 
-use platform::db::is_unique_violation;
+use platform::db::{Constraint, on_constraint};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{StoreError, is_foreign_key_violation, uuid};
+use super::{StoreError, uuid};
 
 /// A category as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,13 +61,11 @@ async fn sibling_with_name(
 }
 
 fn write_error(error: sqlx::Error) -> StoreError {
-    if is_unique_violation(&error) {
-        StoreError::DuplicateName(None)
-    } else if is_foreign_key_violation(&error) {
-        StoreError::UnknownCategory
-    } else {
-        StoreError::Database(error)
-    }
+    on_constraint(error, |broken| match broken {
+        Constraint::Unique => Some(StoreError::DuplicateName(None)),
+        Constraint::ForeignKey => Some(StoreError::UnknownCategory),
+        Constraint::Check => None,
+    })
 }
 
 /// Inserts a category; a sibling with the same name is [`StoreError::DuplicateName`].
@@ -179,11 +177,9 @@ pub async fn delete_category(
         .execute(executor)
         .await
         .map_err(|error| {
-            if is_foreign_key_violation(&error) {
-                StoreError::InUse
-            } else {
-                StoreError::Database(error)
-            }
+            on_constraint(error, |broken| {
+                (broken == Constraint::ForeignKey).then_some(StoreError::InUse)
+            })
         })?;
     Ok(done.rows_affected() > 0)
 }

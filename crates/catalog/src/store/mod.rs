@@ -58,8 +58,3 @@ pub enum StoreError {
 }
 
 pub(crate) use platform::db::parse_stored_uuid as uuid;
-
-/// A foreign key that points nowhere (the category of a product or parent of a category).
-pub(crate) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
-}

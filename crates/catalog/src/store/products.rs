@@ -9,9 +9,10 @@ use sqlx::{Any, AnyPool, Executor, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{StoreError, is_foreign_key_violation, uuid};
-use crate::domain::money::Money;
+use super::{StoreError, uuid};
 use crate::domain::product::{Kind, PetStatus, tag_text};
+use contracts::money::Money;
+use platform::db::{Constraint, on_constraint};
 
 /// Whether a product is sold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,11 +138,9 @@ fn json_text(value: &impl serde::Serialize) -> String {
 }
 
 fn write_error(error: sqlx::Error) -> StoreError {
-    if is_foreign_key_violation(&error) {
-        StoreError::UnknownCategory
-    } else {
-        StoreError::Database(error)
-    }
+    on_constraint(error, |broken| {
+        (broken == Constraint::ForeignKey).then_some(StoreError::UnknownCategory)
+    })
 }
 
 /// Inserts a product (version 1).

@@ -1,7 +1,7 @@
 //! The `reviews` table, and the rating totals it keeps on `products` in the same transaction,
 //! as increments (`rating_sum = rating_sum + $n`), so concurrent reviews all count.
 
-use platform::db::is_unique_violation;
+use platform::db::{Constraint, on_constraint};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -88,11 +88,9 @@ pub async fn insert_review(
     .execute(&mut **transaction)
     .await
     .map_err(|error| {
-        if is_unique_violation(&error) {
-            StoreError::DuplicateReview(None)
-        } else {
-            StoreError::Database(error)
-        }
+        on_constraint(error, |broken| {
+            (broken == Constraint::Unique).then_some(StoreError::DuplicateReview(None))
+        })
     })?;
     add_to_totals(transaction, review.product_id, 1, review.rating).await
 }

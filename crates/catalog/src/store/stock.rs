@@ -2,7 +2,7 @@
 //! product's stock is one guarded `UPDATE`, and the table's `CHECK (stock >= 0)` stands behind
 //! it, so no interleaving of requests on either backend can take stock below zero.
 
-use platform::db::is_unique_violation;
+use platform::db::{Constraint, on_constraint};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -156,11 +156,9 @@ pub async fn insert_reservation(
     .execute(&mut **transaction)
     .await
     .map_err(|error| {
-        if is_unique_violation(&error) {
-            StoreError::DuplicateOrder
-        } else {
-            StoreError::Database(error)
-        }
+        on_constraint(error, |broken| {
+            (broken == Constraint::Unique).then_some(StoreError::DuplicateOrder)
+        })
     })?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn an_admin_builds_a_tree_that_anyone_reads_as_a_tree_or_flat(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let fiction = app.category("Fiction", Some(&books)).await;
         app.category("Pets", None).await;
@@ -34,7 +34,7 @@ backend_test! {
 
 backend_test! {
     async fn names_are_unique_among_siblings_only_ignoring_case(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let books = app.category("Books", None).await;
         let pets = app.category("Pets", None).await;
@@ -51,7 +51,7 @@ backend_test! {
 
 backend_test! {
     async fn only_admins_write_categories_and_bad_input_is_422(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         for role in [Role::Customer, Role::Seller, Role::Agent] {
             let user = app.user(role);
@@ -76,7 +76,7 @@ backend_test! {
 
 backend_test! {
     async fn a_category_is_renamed_and_moved_but_never_inside_itself(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let a = app.category("A", None).await;
         let b = app.category("B", Some(&a)).await;
@@ -102,7 +102,7 @@ backend_test! {
 
 backend_test! {
     async fn a_category_holding_products_or_categories_cannot_be_deleted(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let books = app.category("Books", None).await;
         let fiction = app.category("Fiction", Some(&books)).await;
@@ -122,7 +122,7 @@ backend_test! {
 
 backend_test! {
     async fn making_a_category_is_published(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let published = app.published().await;
         assert_eq!(published.len(), 1);

@@ -28,15 +28,12 @@ pub struct User {
     pub token: String,
 }
 
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-pub async fn spawn_app_with(
-    backend: Backend,
-    customize: fn(&mut catalog::Config),
-) -> Option<TestApp> {
-    let database = TestDatabase::new(backend).await?;
+pub async fn spawn_app_with(backend: Backend, customize: fn(&mut catalog::Config)) -> TestApp {
+    let database = TestDatabase::new(backend).await;
     let issuer = TestIssuer::new();
     let mut config = catalog::Config::new(database.config.clone());
     customize(&mut config);
@@ -51,14 +48,14 @@ pub async fn spawn_app_with(
         HttpMetrics::new(),
     );
     let (address, tasks) = spawn_app_with_tasks(app).await;
-    Some(TestApp {
+    TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         issuer,
         database,
         state,
         _tasks: tasks,
-    })
+    }
 }
 
 impl TestApp {

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn sellers_and_admins_list_products_and_everyone_reads_them(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let seller = app.user(Role::Seller);
         let made = app.product(&seller, book(&books, "The Sea", 1299)).await;
@@ -36,7 +36,7 @@ backend_test! {
 
 backend_test! {
     async fn a_seller_changes_and_archives_only_its_own_products(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let owner = app.user(Role::Seller);
         let other = app.user(Role::Seller);
@@ -63,7 +63,7 @@ backend_test! {
 
 backend_test! {
     async fn a_stale_if_match_is_412_and_changes_nothing(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let seller = app.user(Role::Seller);
         let product = app.product(&seller, book(&books, "The Sea", 1299)).await;
@@ -82,7 +82,7 @@ backend_test! {
 
 backend_test! {
     async fn invalid_products_are_422_naming_every_bad_field_and_store_nothing(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let seller = app.user(Role::Seller);
         let cases: Vec<(Value, &str)> = vec![
@@ -126,7 +126,7 @@ backend_test! {
 
 backend_test! {
     async fn a_pet_is_one_animal_whose_stock_follows_its_status(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let pets = app.category("Pets", None).await;
         let seller = app.user(Role::Seller);
         let cat = app.product(&seller, pet(&pets, "Mishi")).await;
@@ -155,7 +155,7 @@ backend_test! {
 
 backend_test! {
     async fn changes_are_published_with_price_changes_stock_running_out_and_archiving(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let books = app.category("Books", None).await;
         let seller = app.user(Role::Seller);
         let product = app.product(&seller, book(&books, "The Sea", 1299)).await;

@@ -1,12 +1,12 @@
 //! `/api/customers` and `/api/customers/{id}`: records, search, soft delete and restore.
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::{StatusCode, header};
+use axum::extract::State as AxumState;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{CustomerView, PREFIX};
-use crate::records::{self, CustomerChange, NewCustomer, require_staff};
+use crate::records::{self, CustomerChange, NewCustomer};
 use crate::{State, store};
 
 pub(super) fn router() -> OpenApiRouter<State> {
@@ -55,18 +55,8 @@ async fn create_customer(
     Json(body): Json<NewCustomer>,
 ) -> Result<impl IntoResponse, ApiError> {
     let view = CustomerView::from(records::create(&state, &caller, body).await?);
-    let location = format!("{PREFIX}/{}", view.id);
-    Ok((
-        StatusCode::CREATED,
-        [
-            view.etag(),
-            (
-                header::LOCATION,
-                location.parse().map_err(anyhow::Error::from)?,
-            ),
-        ],
-        Json(view),
-    ))
+    let (location, version) = (format!("{PREFIX}/{}", view.id), view.version);
+    Ok(Created::at(location, view).with_version(version))
 }
 
 /// Search customer records (agents, administrators), oldest first.
@@ -84,7 +74,7 @@ async fn search_customers(
     caller: Caller,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Page<CustomerView>>, ApiError> {
-    require_staff(&caller)?;
+    caller.require_staff()?;
     let paging = PageParams {
         limit: query.limit,
         cursor: query.cursor,
@@ -104,10 +94,7 @@ async fn search_customers(
     .await
     .map_err(crate::error::Error::from)?;
     let page = Page::from_rows(rows, limit, |customer| customer.id.to_string());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(CustomerView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(CustomerView::from)))
 }
 
 /// One record: staff any; a customer only its own (others are 404).
@@ -122,9 +109,9 @@ async fn search_customers(
 async fn get_customer(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::get(&state, &caller, path_id(&id)?).await?);
+    let view = CustomerView::from(records::get(&state, &caller, id).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -145,12 +132,11 @@ async fn get_customer(
 async fn update_customer(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
     if_match: IfMatch,
     Json(body): Json<CustomerChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view =
-        CustomerView::from(records::update(&state, &caller, path_id(&id)?, &if_match, body).await?);
+    let view = CustomerView::from(records::update(&state, &caller, id, &if_match, body).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -170,10 +156,10 @@ async fn update_customer(
 async fn delete_customer(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    records::delete(&state, &caller, path_id(&id)?, &if_match).await?;
+    records::delete(&state, &caller, id, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,8 +176,8 @@ async fn delete_customer(
 async fn restore_customer(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::restore(&state, &caller, path_id(&id)?).await?);
+    let view = CustomerView::from(records::restore(&state, &caller, id).await?);
     Ok(([view.etag()], Json(view)))
 }

@@ -1,11 +1,11 @@
 //! History, export and erasure: what the service holds about a customer, and forgetting it.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, Query, path_id};
+use platform::http::{IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{CustomerView, ServiceView};
 use crate::erasure;
 use crate::error::Error;
-use crate::records::{self, require_staff};
+use crate::records;
 use crate::store::{self, AuditEntry};
 use crate::{State, contracted_services};
 
@@ -89,21 +89,18 @@ pub struct Export {
 async fn history(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Query(paging): Query<PageParams>,
 ) -> Result<Json<Page<AuditEntryView>>, ApiError> {
-    require_staff(&caller)?;
-    let customer = records::get(&state, &caller, path_id(&id)?).await?;
+    caller.require_staff()?;
+    let customer = records::get(&state, &caller, id).await?;
     let limit = paging.limit()?;
     let after = paging.after_id()?;
     let entries = store::list_audit(state.database.pool(), customer.id, after, Some(limit + 1))
         .await
         .map_err(Error::from)?;
     let page = Page::from_rows(entries, limit, |entry| entry.id.to_string());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(AuditEntryView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(AuditEntryView::from)))
 }
 
 /// Everything held on a customer as one JSON document (the customer itself, or staff).
@@ -118,9 +115,9 @@ async fn history(
 async fn export(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let customer = records::get(&state, &caller, path_id(&id)?).await?;
+    let customer = records::get(&state, &caller, id).await?;
     let services = contracted_services::with_histories(&state, customer.id).await?;
     let history = store::list_audit(state.database.pool(), customer.id, None, None)
         .await
@@ -155,11 +152,9 @@ async fn export(
 async fn erase(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<CustomerView>, ApiError> {
     Ok(Json(
-        erasure::erase(&state, Some(&caller), path_id(&id)?)
-            .await?
-            .into(),
+        erasure::erase(&state, Some(&caller), id).await?.into(),
     ))
 }

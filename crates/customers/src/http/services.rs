@@ -1,12 +1,11 @@
 //! `/api/customers/{id}/services`: what a customer has contracted.
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::StatusCode;
+use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,9 +31,9 @@ pub(super) fn router() -> OpenApiRouter<State> {
 async fn list_services(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<Json<Vec<ServiceView>>, ApiError> {
-    let services = contracted_services::list(&state, &caller, path_id(&id)?).await?;
+    let services = contracted_services::list(&state, &caller, id).await?;
     Ok(Json(
         services
             .into_iter()
@@ -59,10 +58,10 @@ async fn list_services(
 async fn add_service(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<NewService>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let customer_id = path_id(&id)?;
+    let customer_id = id;
     let service = contracted_services::add(&state, &caller, customer_id, body).await?;
     let history = contracted_services::with_histories(&state, customer_id)
         .await?
@@ -71,11 +70,8 @@ async fn add_service(
         .map(|(_, history)| history)
         .unwrap_or_default();
     let view = ServiceView::new(service, history);
-    Ok((
-        StatusCode::CREATED,
-        [platform::http::etag(view.version)],
-        Json(view),
-    ))
+    let version = view.version;
+    Ok(Created::new(view).with_version(version))
 }
 
 /// Change a contracted service (agents, administrators). Status moves between active and
@@ -99,11 +95,11 @@ async fn add_service(
 async fn update_service(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path((id, service_id)): Path<(String, String)>,
+    IdPath((id, service_id)): IdPath<(uuid::Uuid, uuid::Uuid)>,
     if_match: IfMatch,
     Json(body): Json<ServiceChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (customer_id, service_id) = (path_id(&id)?, path_id(&service_id)?);
+    let (customer_id, service_id) = (id, service_id);
     let service =
         contracted_services::update(&state, &caller, customer_id, service_id, &if_match, body)
             .await?;

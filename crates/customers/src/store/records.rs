@@ -1,6 +1,6 @@
 //! The `customers` table.
 
-use platform::db::{escape_like, is_unique_violation};
+use platform::db::{Constraint, broken_constraint, escape_like};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
@@ -125,7 +125,7 @@ pub async fn insert_customer(
     .await;
     match inserted {
         Ok(_) => Ok(()),
-        Err(error) if is_unique_violation(&error) => {
+        Err(error) if broken_constraint(&error) == Some(Constraint::Unique) => {
             // Which key? The email if a record holds it, otherwise the account.
             match find_id_by_email(pool, &customer.email).await? {
                 Some(existing) => Err(StoreError::DuplicateEmail(existing)),
@@ -228,7 +228,7 @@ pub async fn update_customer(
     match result {
         Ok(done) if done.rows_affected() == 1 => {}
         Ok(_) => return Err(StoreError::Stale),
-        Err(error) if is_unique_violation(&error) => {
+        Err(error) if broken_constraint(&error) == Some(Constraint::Unique) => {
             return match find_id_by_email(pool, &customer.email).await? {
                 Some(existing) if existing != customer.id => {
                     Err(StoreError::DuplicateEmail(existing))

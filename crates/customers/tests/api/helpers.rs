@@ -32,15 +32,12 @@ pub struct User {
     pub token: String,
 }
 
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-pub async fn spawn_app_with(
-    backend: Backend,
-    customize: fn(&mut customers::Config),
-) -> Option<TestApp> {
-    let database = TestDatabase::new(backend).await?;
+pub async fn spawn_app_with(backend: Backend, customize: fn(&mut customers::Config)) -> TestApp {
+    let database = TestDatabase::new(backend).await;
     let issuer = TestIssuer::new();
     let mut config = customers::Config::new(database.config.clone());
     customize(&mut config);
@@ -55,7 +52,7 @@ pub async fn spawn_app_with(
         HttpMetrics::new(),
     );
     let (address, tasks) = spawn_app_with_tasks(app).await;
-    Some(TestApp {
+    TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         issuer,
@@ -63,7 +60,7 @@ pub async fn spawn_app_with(
         bus,
         database,
         _tasks: tasks,
-    })
+    }
 }
 
 pub fn unique_email() -> String {

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn the_first_visit_makes_a_record_from_the_account(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let user = app.user_named(Role::Customer, &unique_email(), "Ana María López");
         let response = app.get(&user, "/me").await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -25,7 +25,7 @@ backend_test! {
 
 backend_test! {
     async fn an_account_is_linked_to_the_record_staff_made_with_its_email(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let email = unique_email();
         let made = app.create(&agent, json!({"given_name": "Rosa", "family_name": "Vidal", "email": email, "phone": "+34611222333"})).await;
@@ -42,7 +42,7 @@ backend_test! {
 
 backend_test! {
     async fn concurrent_first_visits_make_one_record(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let user = app.user(Role::Customer);
         let visits = (0..6).map(|_| app.get(&user, "/me"));
         let bodies = futures::future::join_all(visits).await;
@@ -58,7 +58,7 @@ backend_test! {
 
 backend_test! {
     async fn a_customer_edits_its_own_fields_but_not_id_link_status_or_email(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let user = app.user(Role::Customer);
         let record = json_body(app.get(&user, "/me").await).await;
         let changed = app.patch(&user, "/me", &json!({"phone": "+52 55 1234 5678", "family_name": "López"})).await;
@@ -84,7 +84,7 @@ backend_test! {
 
 backend_test! {
     async fn a_customer_never_sees_another_customers_record(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let (alice, bob) = (app.user(Role::Customer), app.user(Role::Customer));
         let bobs = json_body(app.get(&bob, "/me").await).await;
         let path = format!("/{}", text(&bobs["id"]));

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn staff_create_a_record_with_every_field_normalised(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let response = app.post(&agent, "/", &json!({
             "given_name": " Lucía ", "family_name": "García", "email": " Lucia.Garcia@Example.COM ",
@@ -33,7 +33,7 @@ backend_test! {
 
 backend_test! {
     async fn a_duplicate_email_in_any_case_is_409_pointing_to_the_existing_record(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let email = unique_email();
         let first = app.create(&admin, json!({"given_name": "A", "email": email})).await;
@@ -49,7 +49,7 @@ backend_test! {
 
 backend_test! {
     async fn invalid_fields_are_all_named(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let problem = assert_problem(app.post(&agent, "/", &json!({
             "given_name": " ", "email": "nope", "phone": "600111222", "birth_date": "2999-01-01",
@@ -69,7 +69,7 @@ backend_test! {
 
 backend_test! {
     async fn customers_and_sellers_cannot_create_search_or_delete(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let record = app.create_plain(&admin).await;
         let id = text(&record["id"]);
@@ -92,7 +92,7 @@ backend_test! {
 
 backend_test! {
     async fn search_finds_by_name_email_or_phone_and_pages(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let marker = uuid::Uuid::now_v7().simple().to_string();
         let email = format!("searchable-{marker}@example.com");
@@ -129,7 +129,7 @@ backend_test! {
 
 backend_test! {
     async fn a_stale_if_match_is_412_and_changes_nothing(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let record = app.create_plain(&agent).await;
         let path = format!("/{}", text(&record["id"]));
@@ -148,7 +148,7 @@ backend_test! {
 
 backend_test! {
     async fn patch_clears_optional_fields_with_null_and_a_no_op_keeps_the_version(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         let record = app.create(&agent, json!({"given_name": "Nora", "email": unique_email(), "phone": "+34600000001"})).await;
         let path = format!("/{}", text(&record["id"]));
@@ -162,7 +162,7 @@ backend_test! {
 
 backend_test! {
     async fn a_deleted_record_is_hidden_restorable_by_an_admin_and_then_visible_again(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let (agent, admin) = (app.user(Role::Agent), app.user(Role::Admin));
         let record = app.create_plain(&agent).await;
         let path = format!("/{}", text(&record["id"]));
@@ -185,7 +185,7 @@ backend_test! {
 
 backend_test! {
     async fn past_the_restore_window_a_deleted_record_cannot_return_and_is_erased(backend) {
-        let Some(app) = spawn_app_with(backend, |config| config.restore_window = std::time::Duration::ZERO).await else { return };
+        let app = spawn_app_with(backend, |config| config.restore_window = std::time::Duration::ZERO).await;
         let admin = app.user(Role::Admin);
         let record = app.create(&admin, json!({"given_name": "Olvido", "family_name": "Pasado", "email": unique_email(), "phone": "+34600000002"})).await;
         let path = format!("/{}", text(&record["id"]));
@@ -201,7 +201,7 @@ backend_test! {
 
 backend_test! {
     async fn ids_that_are_not_uuids_are_404(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         for path in ["/not-a-uuid", "/not-a-uuid/services", "/not-a-uuid/history", "/not-a-uuid/export"] {
             assert_problem(app.get(&agent, path).await, StatusCode::NOT_FOUND).await;
@@ -230,7 +230,7 @@ const ROUTES: [(&str, &str); 14] = [
 
 backend_test! {
     async fn every_route_is_documented_and_served(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
         let mut documented: Vec<(String, String)> = document["paths"].as_object().into_iter().flatten()
             .flat_map(|(path, item)| item.as_object().into_iter().flatten().map(move |(method, _)| (method.clone(), path.clone())))
@@ -250,7 +250,7 @@ backend_test! {
 
 backend_test! {
     async fn control_characters_in_a_search_are_422(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.user(Role::Agent);
         assert_problem(app.get(&agent, "/?q=a%00b").await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }

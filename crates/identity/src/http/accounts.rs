@@ -1,11 +1,10 @@
 //! `POST /register`.
 
 use axum::extract::State as AxumState;
-use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::error::Problem;
-use platform::http::Json;
+use platform::http::{Created, Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,9 +46,5 @@ async fn register(
 ) -> Result<impl IntoResponse, ApiError> {
     let user = accounts::register(&state, &body.email, &body.password, &body.name).await?;
     let location = format!("{PREFIX}/users/{}", user.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(UserView::from(user)),
-    ))
+    Ok(Created::at(location, UserView::from(user)))
 }

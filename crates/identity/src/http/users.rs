@@ -1,12 +1,12 @@
 //! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`, `DELETE /users/{id}`: user
 //! administration.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use contracts::auth::Role;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, Query};
+use platform::http::{IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -82,10 +82,7 @@ async fn list_users(
         .await
         .map_err(Error::from)?;
     let page = Page::from_rows(users, limit, |user| user.id.to_string());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(UserView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(UserView::from)))
 }
 
 /// One user (administrators only).
@@ -102,10 +99,9 @@ async fn list_users(
 async fn get_user(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<UserView>, ApiError> {
     caller.require_admin()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let user = store::find_user(state.database.pool(), id)
         .await
         .map_err(Error::from)?
@@ -131,11 +127,10 @@ async fn get_user(
 async fn update_user(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<UserUpdate>,
 ) -> Result<Json<UserView>, ApiError> {
     caller.require_admin()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     Ok(Json(
         accounts::set_role(&state, id, body.role).await?.into(),
     ))
@@ -159,10 +154,9 @@ async fn update_user(
 async fn delete_user(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     caller.require_admin()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     accounts::delete_user(&state, caller.user_id, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

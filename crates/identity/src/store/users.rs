@@ -1,7 +1,7 @@
 //! The `users` table.
 
 use contracts::auth::Role;
-use platform::db::{Backend, escape_like, is_unique_violation};
+use platform::db::{Backend, Constraint, escape_like, on_constraint};
 use platform::time::{from_db, to_db};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
@@ -70,11 +70,9 @@ pub async fn insert_user(
     .execute(executor)
     .await
     .map_err(|error| {
-        if is_unique_violation(&error) {
-            StoreError::DuplicateEmail
-        } else {
-            StoreError::Database(error)
-        }
+        on_constraint(error, |broken| {
+            (broken == Constraint::Unique).then_some(StoreError::DuplicateEmail)
+        })
     })?;
     Ok(user)
 }

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn malformed_json_is_400_and_a_wrong_content_type_is_415(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let malformed = app.send(app.client.post(app.url("/register")).header("content-type", "application/json").body("{\"email\": ")).await;
         assert_problem(malformed, StatusCode::BAD_REQUEST).await;
         let form = app.send(app.client.post(app.url("/register")).header("content-type", "application/x-www-form-urlencoded").body("email=a@b.co")).await;
@@ -21,7 +21,7 @@ backend_test! {
 
 backend_test! {
     async fn a_body_over_the_limit_is_413_and_stores_nothing(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = unique_email();
         let padding = "x".repeat(1024 * 1024 + 1);
         let body = format!(r#"{{"email":"{email}","password":"{GOOD_PASSWORD}","name":"{padding}"}}"#);
@@ -33,7 +33,7 @@ backend_test! {
 
 backend_test! {
     async fn unknown_routes_are_404_and_wrong_methods_405_as_problems(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         assert_problem(app.send(app.client.get(app.url("/nothing-here"))).await, StatusCode::NOT_FOUND).await;
         assert_problem(app.send(app.client.get(app.url("/register"))).await, StatusCode::METHOD_NOT_ALLOWED).await;
     }
@@ -41,7 +41,7 @@ backend_test! {
 
 backend_test! {
     async fn a_request_id_is_propagated_or_generated(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let echoed = app.send(app.client.get(app.url("/jwks.json")).header("x-request-id", "trace-42")).await;
         assert_eq!(echoed.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-42"));
         let generated = app.send(app.client.get(app.url("/jwks.json"))).await;
@@ -55,7 +55,7 @@ backend_test! {
 
 backend_test! {
     async fn health_and_metrics_answer(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let live = app.send(app.client.get(format!("{}/health/live", app.address))).await;
         assert_eq!(live.status(), StatusCode::OK);
         let ready = app.send(app.client.get(format!("{}/health/ready", app.address))).await;
@@ -90,7 +90,7 @@ const ROUTES: [(&str, &str); 12] = [
 
 backend_test! {
     async fn every_route_is_documented_and_every_documented_route_is_served(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
         assert!(document["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
         let mut documented: Vec<(String, String)> = Vec::new();

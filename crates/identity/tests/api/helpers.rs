@@ -37,12 +37,12 @@ pub type Customize = fn(&mut Config);
 
 /// An identity service on a fresh database of `backend`; `None` when that backend is not
 /// configured here (the test is then skipped, or failed when services are required).
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
 /// As [`spawn_app`], with changes to the config.
-pub async fn spawn_app_with(backend: Backend, customize: Customize) -> Option<TestApp> {
+pub async fn spawn_app_with(backend: Backend, customize: Customize) -> TestApp {
     spawn_app_with_http(backend, customize, HttpConfig::default()).await
 }
 
@@ -51,8 +51,8 @@ pub async fn spawn_app_with_http(
     backend: Backend,
     customize: Customize,
     http: HttpConfig,
-) -> Option<TestApp> {
-    let database = TestDatabase::new(backend).await?;
+) -> TestApp {
+    let database = TestDatabase::new(backend).await;
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("no temporary folder: {error}"));
     let key_path = dir.path().join("signing-key.pem");
     let mut config = Config {
@@ -77,13 +77,13 @@ pub async fn spawn_app_with_http(
     };
     let app = App::compose(vec![identity.service], &http, HttpMetrics::new());
     let address = spawn_router(app.router()).await;
-    Some(TestApp {
+    TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         key_path,
         database,
         _dir: dir,
-    })
+    }
 }
 
 /// A unique email for a test customer.

@@ -8,7 +8,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn a_login_returns_a_bearer_pair_with_every_claim(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let response = app.login(&email, GOOD_PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -37,7 +37,7 @@ backend_test! {
 
 backend_test! {
     async fn an_unknown_email_and_a_wrong_password_get_the_same_answer(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let wrong_password = app.login(&email, "not the password at all").await;
         let wrong_headers = wrong_password.headers().get("www-authenticate").cloned();
@@ -52,7 +52,7 @@ backend_test! {
 
 backend_test! {
     async fn repeated_failures_lock_the_account_with_429_and_retry_after(backend) {
-        let Some(app) = spawn_app_with(backend, tight_throttle).await else { return };
+        let app = spawn_app_with(backend, tight_throttle).await;
         let email = app.new_customer().await;
         for _ in 0..3 {
             assert_eq!(app.login(&email, "wrong wrong wrong").await.status(), StatusCode::UNAUTHORIZED);
@@ -74,7 +74,7 @@ backend_test! {
 
 backend_test! {
     async fn an_unknown_email_is_locked_like_a_known_one(backend) {
-        let Some(app) = spawn_app_with(backend, tight_throttle).await else { return };
+        let app = spawn_app_with(backend, tight_throttle).await;
         let ghost = unique_email();
         for _ in 0..3 {
             assert_eq!(app.login(&ghost, "guess guess guess").await.status(), StatusCode::UNAUTHORIZED);
@@ -85,7 +85,7 @@ backend_test! {
 
 backend_test! {
     async fn a_successful_login_resets_the_account_counter(backend) {
-        let Some(app) = spawn_app_with(backend, tight_throttle).await else { return };
+        let app = spawn_app_with(backend, tight_throttle).await;
         let email = app.new_customer().await;
         for _ in 0..2 {
             assert_eq!(app.login(&email, "wrong wrong wrong").await.status(), StatusCode::UNAUTHORIZED);
@@ -100,10 +100,10 @@ backend_test! {
 
 backend_test! {
     async fn failures_from_one_address_across_accounts_lock_the_address(backend) {
-        let Some(app) = spawn_app_with(backend, |config| {
+        let app = spawn_app_with(backend, |config| {
             config.throttle.max_failures_per_account = 100;
             config.throttle.max_failures_per_address = 4;
-        }).await else { return };
+        }).await;
         let victim = app.new_customer().await;
         for _ in 0..4 {
             assert_eq!(app.login(&unique_email(), "spray spray spray").await.status(), StatusCode::UNAUTHORIZED);
@@ -116,9 +116,9 @@ backend_test! {
 
 backend_test! {
     async fn concurrent_failures_are_all_counted(backend) {
-        let Some(app) = spawn_app_with(backend, |config| {
+        let app = spawn_app_with(backend, |config| {
             config.throttle.max_failures_per_account = 6;
-        }).await else { return };
+        }).await;
         let email = app.new_customer().await;
         let attempts = (0..6).map(|_| app.login(&email, "wrong wrong wrong"));
         for response in futures::future::join_all(attempts).await {
@@ -130,12 +130,12 @@ backend_test! {
 
 backend_test! {
     async fn a_login_flood_is_refused_with_retry_after_and_other_routes_keep_answering(backend) {
-        let Some(app) = spawn_app_with(backend, |config| {
+        let app = spawn_app_with(backend, |config| {
             config.hashing.concurrency = 1;
             config.hashing.queue = 1;
             config.throttle.max_failures_per_address = 10_000;
             config.throttle.max_failures_per_account = 10_000;
-        }).await else { return };
+        }).await;
         let flood = (0..40).map(|_| app.login("flood@example.com", "wrong wrong wrong"));
         let health = async {
             let mut answers = Vec::new();
@@ -164,7 +164,7 @@ backend_test! {
 
 backend_test! {
     async fn malformed_login_bodies_are_refused_before_any_check(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let problem = assert_problem(app.post("/login", &json!({"email": "a@b.co"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_code(&problem, "password").as_deref(), Some("required"));
         // A password longer than any account can have is simply wrong.
@@ -175,7 +175,7 @@ backend_test! {
 
 backend_test! {
     async fn control_characters_in_a_login_email_are_just_a_wrong_login(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         for email in ["nul\u{0}@example.com", "tab\t@example.com"] {
             assert_problem(app.login(email, GOOD_PASSWORD).await, StatusCode::UNAUTHORIZED).await;
         }

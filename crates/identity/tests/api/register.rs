@@ -8,7 +8,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn registering_creates_a_customer_with_a_normalised_email(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let response = app.register("  Ana.Lopez@Example.COM ", GOOD_PASSWORD, " Ana López ").await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -27,7 +27,7 @@ backend_test! {
 
 backend_test! {
     async fn a_second_registration_of_an_email_is_a_conflict_whatever_its_case(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         for spelling in [email.clone(), format!("  {}  ", email.to_uppercase())] {
             let response = app.register(&spelling, "another quiet harbor", "Someone").await;
@@ -41,7 +41,7 @@ backend_test! {
 
 backend_test! {
     async fn concurrent_registrations_of_one_email_create_one_account(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = unique_email();
         let attempts = (0..8).map(|_| app.register(&email, GOOD_PASSWORD, "Racer"));
         let statuses: Vec<StatusCode> = futures::future::join_all(attempts)
@@ -57,7 +57,7 @@ backend_test! {
 
 backend_test! {
     async fn short_long_and_guessable_passwords_are_refused(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let seven = "k9#Lm2q";
         let long_129: String = "plum violet tractor sundial ".repeat(5).chars().take(129).collect();
         for (password, code) in [
@@ -76,7 +76,7 @@ backend_test! {
 
 backend_test! {
     async fn a_password_of_exactly_128_characters_is_accepted(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let password: String = "plum violet tractor sundial ".repeat(5).chars().take(128).collect();
         assert_eq!(password.chars().count(), 128);
         let email = unique_email();
@@ -87,7 +87,7 @@ backend_test! {
 
 backend_test! {
     async fn a_password_built_on_the_users_own_email_is_refused(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let response = app.register("maria.fernandez@example.com", "maria.fernandez", "María").await;
         let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_code(&problem, "password").as_deref(), Some("weak"));
@@ -96,7 +96,7 @@ backend_test! {
 
 backend_test! {
     async fn every_invalid_field_is_reported_in_one_answer(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let response = app.register("not-an-email", "short", "   ").await;
         let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_fields(&problem), ["email", "name", "password"]);
@@ -109,7 +109,7 @@ backend_test! {
 
 backend_test! {
     async fn a_client_cannot_choose_its_role_or_id(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         for extra in [json!({"role": "admin"}), json!({"id": uuid::Uuid::now_v7()})] {
             let mut body = json!({"email": unique_email(), "password": GOOD_PASSWORD, "name": "Mallory"});
             if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
@@ -123,7 +123,7 @@ backend_test! {
 
 backend_test! {
     async fn missing_and_mistyped_fields_are_named(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let problem = assert_problem(
             app.post("/register", &json!({"email": unique_email(), "name": "No Password"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,

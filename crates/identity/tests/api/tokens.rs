@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn me_answers_the_user_of_the_token_and_401_without_one(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
         let response = app.me(&tokens.access).await;
@@ -30,7 +30,7 @@ backend_test! {
 
 backend_test! {
     async fn logout_ends_the_access_token_and_the_refresh_token_at_once(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
         let other = app.tokens(&email, GOOD_PASSWORD).await;
@@ -49,7 +49,7 @@ backend_test! {
 
 backend_test! {
     async fn a_refresh_rotates_and_a_reused_token_ends_the_session(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let first = app.tokens(&email, GOOD_PASSWORD).await;
         let response = app.post("/refresh", &json!({"refresh_token": first.refresh})).await;
@@ -73,7 +73,7 @@ backend_test! {
 
 backend_test! {
     async fn concurrent_refreshes_of_one_token_yield_at_most_one_pair(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let tokens = app.customer_tokens().await;
         let body = json!({"refresh_token": tokens.refresh});
         let attempts = (0..6).map(|_| app.post("/refresh", &body));
@@ -86,7 +86,7 @@ backend_test! {
 
 backend_test! {
     async fn unknown_and_malformed_refresh_tokens_are_401_or_422(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         assert_problem(app.post("/refresh", &json!({"refresh_token": "made-up"})).await, StatusCode::UNAUTHORIZED).await;
         assert_problem(app.post("/refresh", &json!({"refresh_token": ""})).await, StatusCode::UNAUTHORIZED).await;
         assert_problem(app.post("/refresh", &json!({"token": "x"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -95,7 +95,7 @@ backend_test! {
 
 backend_test! {
     async fn a_password_change_ends_the_other_sessions_only(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let here = app.tokens(&email, GOOD_PASSWORD).await;
         let elsewhere = app.tokens(&email, GOOD_PASSWORD).await;
@@ -121,7 +121,7 @@ backend_test! {
 
 backend_test! {
     async fn wrong_current_passwords_lock_the_password_change(backend) {
-        let Some(app) = spawn_app_with(backend, tight_throttle).await else { return };
+        let app = spawn_app_with(backend, tight_throttle).await;
         let tokens = app.customer_tokens().await;
         let change = || {
             app.send(app.client.put(app.url("/me/password")).bearer_auth(&tokens.access)
@@ -154,7 +154,7 @@ fn b64(value: &Value) -> String {
 
 backend_test! {
     async fn forged_and_altered_tokens_are_refused(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let tokens = app.customer_tokens().await;
         let claims = jwt_payload(&tokens.access);
         let jwks = json_body(app.send(app.client.get(app.url("/jwks.json"))).await).await;

@@ -12,7 +12,7 @@ async fn user_id(app: &TestApp, access: &str) -> String {
 
 backend_test! {
     async fn customers_sellers_and_agents_get_403_on_admin_routes(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let customer = app.customer_tokens().await;
         let target = user_id(&app, &customer.access).await;
@@ -38,7 +38,7 @@ backend_test! {
 
 backend_test! {
     async fn an_admin_walks_every_user_exactly_once_in_pages(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let mut expected = vec![ADMIN_EMAIL.to_owned()];
         for _ in 0..5 {
@@ -74,7 +74,7 @@ backend_test! {
 
 backend_test! {
     async fn an_admin_filters_users_by_role_and_email(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let email = app.new_customer().await;
         let admins = json_body(app.get("/users?role=admin", &admin.access).await).await;
@@ -95,7 +95,7 @@ backend_test! {
 
 backend_test! {
     async fn a_role_change_ends_the_users_sessions_and_applies_at_next_login(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let email = app.new_customer().await;
         let before = app.tokens(&email, GOOD_PASSWORD).await;
@@ -113,7 +113,7 @@ backend_test! {
 
 backend_test! {
     async fn bad_role_changes_are_refused_and_change_nothing(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let customer = app.customer_tokens().await;
         let id = user_id(&app, &customer.access).await;
@@ -130,7 +130,7 @@ backend_test! {
 
 backend_test! {
     async fn the_last_administrator_cannot_lose_the_role(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let admin_id = user_id(&app, &admin.access).await;
         let demote = app.send(app.client.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
@@ -149,7 +149,7 @@ backend_test! {
 
 backend_test! {
     async fn control_characters_in_a_filter_or_cursor_are_422(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         assert_problem(app.get("/users?email=a%00b", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         // A cursor that decodes to text with a NUL in it.
@@ -159,7 +159,7 @@ backend_test! {
 
 backend_test! {
     async fn an_admin_deletes_a_user_whose_sessions_end_and_who_cannot_sign_in_again(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
@@ -185,7 +185,7 @@ backend_test! {
 
 backend_test! {
     async fn an_admin_cannot_delete_their_own_account_nor_the_last_admin(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let own = user_id(&app, &admin.access).await;
         let response = app.send(app.client.delete(app.url(&format!("/users/{own}"))).bearer_auth(&admin.access)).await;
@@ -196,7 +196,7 @@ backend_test! {
 
 backend_test! {
     async fn registration_role_change_and_deletion_are_published_in_order(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
@@ -229,7 +229,7 @@ backend_test! {
 
 backend_test! {
     async fn an_event_carries_the_request_id_of_the_request_that_caused_it(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let email = unique_email();
         let response = app.send(
             app.client.post(app.url("/register")).header("x-request-id", "trace-4711")

@@ -1,9 +1,9 @@
 //! `/cart`: the shopper's cart.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::error::Problem;
-use platform::http::{Json, path_id};
+use platform::http::{IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -74,11 +74,11 @@ async fn add_item(
 async fn change_item(
     AxumState(state): AxumState<State>,
     shopper: Shopper,
-    Path(product_id): Path<String>,
+    IdPath(product_id): IdPath<uuid::Uuid>,
     Json(body): Json<QuantityChange>,
 ) -> Result<Json<CartView>, ApiError> {
     Ok(Json(
-        carts::change(&state, &shopper, path_id(&product_id)?, body).await?,
+        carts::change(&state, &shopper, product_id, body).await?,
     ))
 }
 
@@ -97,9 +97,7 @@ async fn change_item(
 async fn remove_item(
     AxumState(state): AxumState<State>,
     shopper: Shopper,
-    Path(product_id): Path<String>,
+    IdPath(product_id): IdPath<uuid::Uuid>,
 ) -> Result<Json<CartView>, ApiError> {
-    Ok(Json(
-        carts::remove(&state, &shopper, path_id(&product_id)?).await?,
-    ))
+    Ok(Json(carts::remove(&state, &shopper, product_id).await?))
 }

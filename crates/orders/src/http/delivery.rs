@@ -1,12 +1,11 @@
 //! `/delivery-options`: carriers, prices and estimates.
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::StatusCode;
+use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query, etag, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -18,7 +17,7 @@ use crate::State;
 use crate::carts::Shopper;
 use crate::delivery::{self, DeliveryOptionChange, NewDeliveryOption};
 use crate::store::DeliveryOption;
-use crate::views::Amount;
+use contracts::money::Money;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
@@ -36,7 +35,7 @@ pub struct DeliveryOptionView {
     /// What the customer picks.
     pub name: String,
     /// What it costs.
-    pub price: Amount,
+    pub price: Money,
     /// Days to arrive, as the carrier estimates.
     pub estimated_days: i64,
     /// Offered at checkout.
@@ -51,7 +50,7 @@ pub struct DeliveryOptionView {
 impl From<DeliveryOption> for DeliveryOptionView {
     fn from(option: DeliveryOption) -> Self {
         Self {
-            price: Amount::new(option.price_amount, &option.currency),
+            price: Money::new(option.price_amount, &option.currency),
             id: option.id,
             carrier: option.carrier,
             name: option.name,
@@ -103,11 +102,8 @@ async fn create_option(
     Json(body): Json<NewDeliveryOption>,
 ) -> Result<impl IntoResponse, ApiError> {
     let option = delivery::create(&state, &caller, body).await?;
-    Ok((
-        StatusCode::CREATED,
-        [etag(option.version)],
-        Json(DeliveryOptionView::from(option)),
-    ))
+    let version = option.version;
+    Ok(Created::new(DeliveryOptionView::from(option)).with_version(version))
 }
 
 /// Change a delivery option (administrators): price, estimate, name, carrier, or withdraw it
@@ -127,11 +123,11 @@ async fn create_option(
 async fn update_option(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<DeliveryOptionChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let option = delivery::update(&state, &caller, path_id(&id)?, &if_match, body).await?;
+    let option = delivery::update(&state, &caller, id, &if_match, body).await?;
     Ok((
         [etag(option.version)],
         Json(DeliveryOptionView::from(option)),

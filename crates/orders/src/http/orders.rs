@@ -1,12 +1,11 @@
-//! `/checkout` and `/orders`: placing an order and everything after.
+//! `/checkout` and the orders themselves (`/`, `/{id}`): placing an order and everything after.
 
-use axum::extract::{OriginalUri, Path, State as AxumState};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{OriginalUri, State as AxumState};
 use axum::response::{IntoResponse, Response};
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, Query, path_id};
+use platform::http::{Created, IdPath, Json, Query};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
@@ -33,12 +32,8 @@ pub(super) fn router() -> OpenApiRouter<State> {
 }
 
 fn created(view: OrderView) -> Response {
-    let location = format!("{}/orders/{}", crate::PREFIX, view.id);
-    let mut response = (StatusCode::CREATED, Json(view)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
+    let location = format!("{}/{}", crate::PREFIX, view.id);
+    Created::at(location, view).into_response()
 }
 
 /// Check out the customer's cart: price it from the catalog, reserve the stock, charge the card,
@@ -100,7 +95,7 @@ pub struct OrderQuery {
 
 /// Orders, newest first: a customer's own; staff see all and filter by customer and state.
 #[utoipa::path(
-    get, path = "/orders", tag = "orders", security(("bearer" = [])),
+    get, path = "/", tag = "orders", security(("bearer" = [])),
     params(OrderQuery),
     responses(
         (status = 200, description = "A page of orders", body = Page<OrderView>),
@@ -124,15 +119,12 @@ async fn list_orders(
     };
     let found = orders::list(&state, &caller, filter, paging.after_id()?, limit).await?;
     let page = Page::from_rows(found, limit, |order| order.id.to_string());
-    Ok(Json(Page {
-        items: page.items.into_iter().map(OrderView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(page.map(OrderView::from)))
 }
 
 /// One order: the customer's own, or any for staff. Another customer's order is 404.
 #[utoipa::path(
-    get, path = "/orders/{id}", tag = "orders", security(("bearer" = [])),
+    get, path = "/{id}", tag = "orders", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "The order", body = OrderView),
@@ -142,17 +134,15 @@ async fn list_orders(
 async fn get_order(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
-    Ok(Json(
-        orders::get(&state, &caller, path_id(&id)?).await?.into(),
-    ))
+    Ok(Json(orders::get(&state, &caller, id).await?.into()))
 }
 
 /// Cancel a paid order before it ships (its customer, or staff): the money is refunded and the
 /// units go back to stock. The order ends `refunded`.
 #[utoipa::path(
-    post, path = "/orders/{id}/cancel", tag = "orders", security(("bearer" = [])),
+    post, path = "/{id}/cancel", tag = "orders", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "Cancelled and refunded", body = OrderView),
@@ -164,16 +154,14 @@ async fn get_order(
 async fn cancel_order(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
-    Ok(Json(
-        orders::cancel(&state, &caller, path_id(&id)?).await?.into(),
-    ))
+    Ok(Json(orders::cancel(&state, &caller, id).await?.into()))
 }
 
 /// Hand a paid order to a carrier (staff): it is `shipped`, and the customer sees the tracking.
 #[utoipa::path(
-    post, path = "/orders/{id}/shipment", tag = "orders", security(("bearer" = [])),
+    post, path = "/{id}/shipment", tag = "orders", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The order")),
     request_body = NewShipment,
     responses(
@@ -187,19 +175,15 @@ async fn cancel_order(
 async fn ship_order(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<NewShipment>,
 ) -> Result<Json<OrderView>, ApiError> {
-    Ok(Json(
-        orders::ship(&state, &caller, path_id(&id)?, body)
-            .await?
-            .into(),
-    ))
+    Ok(Json(orders::ship(&state, &caller, id, body).await?.into()))
 }
 
 /// Record that a shipped order arrived (staff).
 #[utoipa::path(
-    post, path = "/orders/{id}/delivered", tag = "orders", security(("bearer" = [])),
+    post, path = "/{id}/delivered", tag = "orders", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "Delivered", body = OrderView),
@@ -211,11 +195,7 @@ async fn ship_order(
 async fn deliver_order(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
-    Ok(Json(
-        orders::deliver(&state, &caller, path_id(&id)?)
-            .await?
-            .into(),
-    ))
+    Ok(Json(orders::deliver(&state, &caller, id).await?.into()))
 }

@@ -1,6 +1,7 @@
 //! Orders and their lines. Every change of state is one guarded `UPDATE` naming the state it
 //! expects to leave, so two requests (or a request and the recovery task) never both move it.
 
+use platform::db::{Constraint, broken_constraint};
 use platform::time::to_db;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -170,11 +171,15 @@ fn read(row: &AnyRow) -> Result<Order, sqlx::Error> {
     })
 }
 
-/// Stores a new order and its lines.
-pub async fn insert_order(transaction: &mut Transaction, order: &Order) -> Result<(), sqlx::Error> {
+/// Stores a new order and its lines; `Ok(false)`, storing nothing, when the customer has a
+/// checkout in progress already (one at a time: a partial unique index).
+pub async fn insert_order(
+    transaction: &mut Transaction,
+    order: &Order,
+) -> Result<bool, sqlx::Error> {
     let address = serde_json::to_string(&order.shipping_address).map_err(corrupt)?;
     let changes = serde_json::to_string(&order.price_changes).map_err(corrupt)?;
-    sqlx::query(&format!(
+    let inserted = sqlx::query(&format!(
         "INSERT INTO orders ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
          $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
     ))
@@ -208,7 +213,11 @@ pub async fn insert_order(transaction: &mut Transaction, order: &Order) -> Resul
     .bind(to_db(order.created_at))
     .bind(to_db(order.updated_at))
     .execute(&mut **transaction)
-    .await?;
+    .await;
+    match inserted {
+        Err(error) if broken_constraint(&error) == Some(Constraint::Unique) => return Ok(false),
+        other => other?,
+    };
     for line in &order.lines {
         sqlx::query(
             "INSERT INTO order_lines (order_id, product_id, name, unit_amount, quantity, restocked) \
@@ -222,7 +231,7 @@ pub async fn insert_order(transaction: &mut Transaction, order: &Order) -> Resul
         .execute(&mut **transaction)
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Deletes an order that never was (its stock could not be reserved).

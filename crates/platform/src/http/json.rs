@@ -1,10 +1,14 @@
 //! A JSON body extractor whose every rejection is a problem document with the right status:
 //! 400 for malformed JSON, 415 for a body that is not JSON, 413 for one over the size limit,
 //! 422 for JSON of the wrong shape (including unknown fields, where the type denies them).
+//!
+//! Shape errors name the field through `serde_path_to_error`, which tracks where the
+//! deserializer was (`lines[1].quantity`), rather than by reading serde's message text.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
@@ -21,10 +25,19 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(rejection_to_error(rejection)),
+        if !is_json(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType);
         }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest("The body could not be read.".to_owned())
+                }
+            })?;
+        from_json_bytes(&bytes).map(Json)
     }
 }
 
@@ -34,47 +47,60 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-/// Reads a typed body out of JSON already parsed (a handler that needs the raw JSON too, as
-/// for idempotency fingerprints); shape errors are 422 naming the field where serde says it.
-pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value)
-        .map_err(|error| ApiError::Validation(vec![data_error_to_field(&error.to_string())]))
+/// `application/json`, or a JSON-based type (`application/problem+json`).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(Ok(content_type)) = headers
+        .get(header::CONTENT_TYPE)
+        .map(|value| value.to_str())
+    else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-fn rejection_to_error(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-        JsonRejection::JsonSyntaxError(error) => {
-            ApiError::BadRequest(format!("The body is not valid JSON: {}", error.body_text()))
+/// Reads a typed value out of a JSON body.
+fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(path_error)?;
+    deserializer
+        .end()
+        .map_err(|error| ApiError::BadRequest(format!("The body is not valid JSON: {error}")))?;
+    Ok(value)
+}
+
+/// Reads a typed body out of JSON already parsed (a handler that needs the raw JSON too, as
+/// for idempotency fingerprints); shape errors are 422 naming the field.
+pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(path_error)
+}
+
+fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => ApiError::Validation(vec![field_error(&path, &inner)]),
+        serde_json::error::Category::Syntax
+        | serde_json::error::Category::Eof
+        | serde_json::error::Category::Io => {
+            ApiError::BadRequest(format!("The body is not valid JSON: {inner}"))
         }
-        JsonRejection::JsonDataError(error) => {
-            ApiError::Validation(vec![data_error_to_field(&error.body_text())])
-        }
-        JsonRejection::BytesRejection(error) => {
-            if error.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest("The body could not be read.".to_owned())
-            }
-        }
-        other => ApiError::BadRequest(other.body_text()),
     }
 }
 
-/// serde reports a shape error as "Failed to deserialize the JSON body into the target type:
-/// PATH: MESSAGE at line L column C". Pull the path out, so the client sees which field.
-fn data_error_to_field(text: &str) -> FieldError {
-    let detail = text
-        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
-        .unwrap_or(text);
-    // "PATH: MESSAGE" when serde knows where; a path has no spaces.
-    let (path, message) = match detail.split_once(": ") {
-        Some((path, message)) if !path.contains(' ') => (Some(path), message),
-        _ => (None, detail),
-    };
-    let message = message
+/// The field error of a shape error at `path` (`.` for the top level). A missing or unknown
+/// field is reported at the object that lacks or has it, so its name is added to the path.
+fn field_error(path: &str, error: &serde_json::Error) -> FieldError {
+    let text = error.to_string();
+    let message = text
         .rsplit_once(" at line ")
-        .map_or(message, |(message, _)| message);
+        .map_or(text.as_str(), |(message, _)| message);
     let code = if message.starts_with("unknown field") {
         "unknown_field"
     } else if message.starts_with("missing field") {
@@ -82,14 +108,14 @@ fn data_error_to_field(text: &str) -> FieldError {
     } else {
         "invalid"
     };
-    // A missing or unknown field is named in the message; for the rest, the path says where.
-    let named = matches!(code, "unknown_field" | "required")
-        .then(|| backticked(message))
-        .flatten();
-    let field = named
-        .or(path.map(str::to_owned))
-        .or_else(|| backticked(message))
-        .unwrap_or_else(|| "body".to_owned());
+    let object = (path != ".").then_some(path);
+    let field = match (code, backticked(message)) {
+        ("unknown_field" | "required", Some(name)) => match object {
+            Some(object) => format!("{object}.{name}"),
+            None => name,
+        },
+        _ => object.unwrap_or("body").to_owned(),
+    };
     FieldError::new(field, code, message)
 }
 
@@ -102,39 +128,89 @@ fn backticked(message: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
-    #[test]
-    fn an_unknown_field_is_named() {
-        let field = data_error_to_field(
-            "Failed to deserialize the JSON body into the target type: unknown field `role`, \
-             expected one of `email`, `password` at line 1 column 7",
-        );
-        assert_eq!(field.field, "role");
-        assert_eq!(field.code, "unknown_field");
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "only deserialized")]
+    struct Line {
+        product: String,
+        quantity: u32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "only deserialized")]
+    struct Order {
+        email: String,
+        lines: Vec<Line>,
+    }
+
+    fn field(body: &str) -> FieldError {
+        match from_json_bytes::<Order>(body.as_bytes()) {
+            Err(ApiError::Validation(mut fields)) if fields.len() == 1 => fields.remove(0),
+            other => panic!("expected one field error, got {other:?}"),
+        }
     }
 
     #[test]
-    fn a_missing_field_is_named() {
-        let field = data_error_to_field(
-            "Failed to deserialize the JSON body into the target type: missing field `email` at \
-             line 1 column 2",
+    fn an_unknown_field_is_named() {
+        let error = field(r#"{"email": "a@b.c", "lines": [], "role": "admin"}"#);
+        assert_eq!(
+            (error.field.as_str(), error.code.as_str()),
+            ("role", "unknown_field")
         );
-        assert_eq!(field.field, "email");
-        assert_eq!(field.code, "required");
+    }
+
+    #[test]
+    fn a_missing_field_is_named_with_its_object() {
+        assert_eq!(field(r#"{"lines": []}"#).field, "email");
+        let nested = field(r#"{"email": "a@b.c", "lines": [{"product": "p"}]}"#);
+        assert_eq!(
+            (nested.field.as_str(), nested.code.as_str()),
+            ("lines[0].quantity", "required")
+        );
     }
 
     #[test]
     fn a_wrong_type_names_its_path() {
-        let field = data_error_to_field(
-            "Failed to deserialize the JSON body into the target type: email: invalid type: \
-             integer `3`, expected a string at line 1 column 10",
-        );
-        assert_eq!(field.field, "email");
-        assert_eq!(field.code, "invalid");
+        let error = field(r#"{"email": "a@b.c", "lines": [{"product": "p", "quantity": -1}]}"#);
         assert_eq!(
-            field.message,
-            "invalid type: integer `3`, expected a string"
+            (error.field.as_str(), error.code.as_str()),
+            ("lines[0].quantity", "invalid")
         );
+        assert!(
+            error.message.starts_with("invalid value: integer `-1`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn malformed_json_and_trailing_text_are_bad_requests() {
+        for body in [r#"{"email": "#, r#"{"email": "a", "lines": []} x"#] {
+            assert!(matches!(
+                from_json_bytes::<Order>(body.as_bytes()),
+                Err(ApiError::BadRequest(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn json_content_types_are_recognised() {
+        let headers = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static(value),
+            );
+            headers
+        };
+        assert!(is_json(&headers("application/json; charset=utf-8")));
+        assert!(is_json(&headers("application/merge-patch+json")));
+        assert!(!is_json(&headers("text/plain")));
+        assert!(!is_json(&HeaderMap::new()));
     }
 }

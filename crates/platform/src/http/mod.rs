@@ -10,6 +10,7 @@ mod metrics;
 mod openapi;
 mod query;
 mod request_id;
+mod responses;
 mod stack;
 mod versioning;
 
@@ -29,6 +30,7 @@ pub use metrics::HttpMetrics;
 pub use openapi::docs_router;
 pub use query::Query;
 pub use request_id::{REQUEST_ID_HEADER, RequestId, current_request_id, with_request_id};
+pub use responses::{Created, IdPath};
 pub use stack::apply_stack;
 pub use versioning::{IfMatch, etag};
 
@@ -54,11 +56,6 @@ impl Default for HttpConfig {
             trust_forwarded_for: false,
         }
     }
-}
-
-/// A path id: anything that is not a UUID names nothing, so it is 404 like an unknown id.
-pub fn path_id(text: &str) -> Result<uuid::Uuid, crate::ApiError> {
-    uuid::Uuid::parse_str(text).map_err(|_| crate::ApiError::NotFound)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then stops accepting and lets the

@@ -1,6 +1,6 @@
 //! A query-string extractor whose rejections are problem documents (422, naming the field).
 
-use axum::extract::{FromRequestParts, Query as AxumQuery};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -17,17 +17,18 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        AxumQuery::<T>::from_request_parts(parts, state)
-            .await
-            .map(|AxumQuery(value)| Query(value))
-            .map_err(|rejection| {
-                let text = rejection.body_text();
-                let message = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text)
-                    .to_owned();
-                ApiError::invalid("query", "invalid", message)
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|error| {
+                // The path names the parameter; at the top level (a missing one) serde's
+                // message does.
+                let path = error.path().to_string();
+                let field = if path == "." { "query" } else { path.as_str() };
+                ApiError::invalid(field, "invalid", error.inner().to_string())
             })
     }
 }

@@ -10,9 +10,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-use super::{REQUIRE_SERVICES_VAR, services_required};
 use contracts::events::Event;
-use sqlx::migrate::Migrator;
 use tokio_util::sync::CancellationToken;
 pub use tokio_util::sync::DropGuard;
 
@@ -47,17 +45,12 @@ impl TestPublisher {
     /// # Panics
     /// When its database cannot be made.
     pub async fn start(service: &'static str, bus: &Bus) -> Self {
-        let Some(test_database) = TestDatabase::new(Backend::Sqlite).await else {
-            panic!("SQLite is always there");
-        };
+        let test_database = TestDatabase::new(Backend::Sqlite).await;
         let database = match Database::connect(&test_database.config).await {
             Ok(database) => database,
             Err(error) => panic!("cannot open the publisher's database: {error:#}"),
         };
-        let no_tables = Migrations {
-            sqlite: Migrator::DEFAULT,
-            postgres: Migrator::DEFAULT,
-        };
+        let no_tables = Migrations::NONE;
         if let Err(error) = database.migrate(&no_tables).await {
             panic!("cannot make the publisher's outbox: {error:#}");
         }
@@ -157,22 +150,12 @@ pub async fn published_events(config: &DatabaseConfig) -> Vec<Envelope> {
 /// The environment variable naming a RabbitMQ server for tests.
 pub const AMQP_URL_VAR: &str = "TIENDA_TEST_AMQP_URL";
 
-/// The test broker's URL, or `None` when it is not configured and not required (skip).
+/// The test broker's URL.
 ///
 /// # Panics
-/// When RabbitMQ is required but not configured.
-pub fn amqp_url() -> Option<String> {
-    match std::env::var(AMQP_URL_VAR) {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                !services_required(),
-                "{REQUIRE_SERVICES_VAR}=1 but {AMQP_URL_VAR} is not set"
-            );
-            eprintln!("skipped: set {AMQP_URL_VAR} to run this test on RabbitMQ");
-            None
-        }
-    }
+/// When RabbitMQ is not configured: the test needs it and was asked to run.
+pub fn amqp_url() -> String {
+    super::server_url(AMQP_URL_VAR)
 }
 
 /// A configuration for `url` whose exchange and queues are this test's alone, and that the

@@ -1,10 +1,10 @@
 //! `/agents`.
 
-use axum::extract::{Path, State as AxumState};
+use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, path_id};
+use platform::http::{IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -53,12 +53,10 @@ async fn list_agents(
 async fn update_agent(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<AgentChange>,
 ) -> Result<Json<AgentView>, ApiError> {
     Ok(Json(
-        agents::update(&state, &caller, path_id(&id)?, body)
-            .await?
-            .into(),
+        agents::update(&state, &caller, id, body).await?.into(),
     ))
 }

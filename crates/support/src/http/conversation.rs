@@ -1,11 +1,10 @@
 //! `/incidents/{id}/comments` and `/incidents/{id}/history`.
 
-use axum::extract::{Path, State as AxumState};
-use axum::http::StatusCode;
+use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{Json, path_id};
+use platform::http::{Created, IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -35,11 +34,11 @@ pub(super) fn router() -> OpenApiRouter<State> {
 async fn add_comment(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<NewComment>,
-) -> Result<(StatusCode, Json<EventView>), ApiError> {
-    let (_, comment) = conversation::comment(&state, &caller, path_id(&id)?, body).await?;
-    Ok((StatusCode::CREATED, Json(comment.into())))
+) -> Result<Created<EventView>, ApiError> {
+    let (_, comment) = conversation::comment(&state, &caller, id, body).await?;
+    Ok(Created::new(comment.into()))
 }
 
 /// Everything that happened to an incident, oldest first; customers never see internal notes.
@@ -54,8 +53,8 @@ async fn add_comment(
 async fn history(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    let events = conversation::history(&state, &caller, path_id(&id)?).await?;
+    let events = conversation::history(&state, &caller, id).await?;
     Ok(Json(events.into_iter().map(EventView::from).collect()))
 }

@@ -1,15 +1,15 @@
 //! `/incidents`: opening, the queue, reading, staff changes, status moves, claiming, merging and
 //! satisfaction.
 
-use axum::extract::{OriginalUri, Path, State as AxumState};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{OriginalUri, State as AxumState};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
-use platform::http::{IfMatch, Json, Query, path_id};
+use platform::http::{Created, IdPath, IfMatch, Json, Query};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::PREFIX;
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
-use crate::incidents::{self, IncidentChange, NewIncident, require_staff};
+use crate::incidents::{self, IncidentChange, NewIncident};
 use crate::store::{self, IncidentFilter, QueueCursor};
 use crate::views::{IncidentView, incident_view};
 use crate::{State, error::Error};
@@ -87,17 +87,10 @@ async fn create_incident(
 }
 
 fn created(view: IncidentView) -> Response {
-    let location = format!("{PREFIX}/incidents/{}", view.id);
-    let mut response = (
-        StatusCode::CREATED,
-        [platform::http::etag(view.version)],
-        Json(view),
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
+    let (location, version) = (format!("{PREFIX}/incidents/{}", view.id), view.version);
+    Created::at(location, view)
+        .with_version(version)
+        .into_response()
 }
 
 /// The queue's filters.
@@ -208,9 +201,9 @@ async fn list_incidents(
 async fn get_incident(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::get(&state, &caller, path_id(&id)?).await?;
+    let incident = incidents::get(&state, &caller, id).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -231,11 +224,11 @@ async fn get_incident(
 async fn update_incident(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<IncidentChange>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::update(&state, &caller, path_id(&id)?, &if_match, body).await?;
+    let incident = incidents::update(&state, &caller, id, &if_match, body).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -264,11 +257,10 @@ pub struct StatusChange {
 async fn change_status(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<StatusChange>,
 ) -> Result<Response, ApiError> {
-    let incident =
-        incidents::change_status(&state, &caller, path_id(&id)?, body.to, body.reason).await?;
+    let incident = incidents::change_status(&state, &caller, id, body.to, body.reason).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -284,9 +276,9 @@ async fn change_status(
 async fn claim_incident(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
-    let incident = incidents::claim(&state, &caller, path_id(&id)?).await?;
+    let incident = incidents::claim(&state, &caller, id).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -314,11 +306,11 @@ pub struct MergeRequest {
 async fn merge_incident(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<MergeRequest>,
 ) -> Result<Response, ApiError> {
-    require_staff(&caller)?;
-    let incident = crate::merging::merge(&state, &caller, path_id(&id)?, body.into).await?;
+    caller.require_staff()?;
+    let incident = crate::merging::merge(&state, &caller, id, body.into).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -348,11 +340,10 @@ pub struct Rating {
 async fn rate_incident(
     AxumState(state): AxumState<State>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<Uuid>,
     Json(body): Json<Rating>,
 ) -> Result<Response, ApiError> {
     let incident =
-        crate::satisfaction::rate(&state, &caller, path_id(&id)?, body.rating, body.comment)
-            .await?;
+        crate::satisfaction::rate(&state, &caller, id, body.rating, body.comment).await?;
     respond(&state, &incident, StatusCode::OK).await
 }

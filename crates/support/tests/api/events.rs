@@ -33,7 +33,7 @@ fn role_change(user_id: Uuid, from: Role, to: Role) -> UserRoleChanged {
 
 backend_test! {
     async fn an_account_made_agent_is_assigned_and_one_no_longer_agent_is_not(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let identity = TestPublisher::start("identity", &app.bus).await;
         let agent_id = Uuid::now_v7();
@@ -65,7 +65,7 @@ backend_test! {
 
 backend_test! {
     async fn an_erased_customers_incidents_lose_their_personal_data_and_others_keep_theirs(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let erased = app.user(Role::Customer);
         let other = app.user(Role::Customer);
@@ -95,7 +95,7 @@ backend_test! {
 
 backend_test! {
     async fn opening_and_moving_an_incident_are_published(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let incident = app.open(&customer).await;
@@ -121,7 +121,7 @@ backend_test! {
 
 backend_test! {
     async fn a_customer_relates_incidents_to_its_own_orders_only(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let buyer = app.user(Role::Customer);
         let other = app.user(Role::Customer);
         let order_id = Uuid::now_v7();

@@ -33,7 +33,7 @@ pub struct User {
     pub token: String,
 }
 
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
@@ -42,11 +42,8 @@ pub fn start() -> time::OffsetDateTime {
     time::macros::datetime!(2026-11-23 10:00 UTC)
 }
 
-pub async fn spawn_app_with(
-    backend: Backend,
-    customize: fn(&mut support::Config),
-) -> Option<TestApp> {
-    let database = TestDatabase::new(backend).await?;
+pub async fn spawn_app_with(backend: Backend, customize: fn(&mut support::Config)) -> TestApp {
+    let database = TestDatabase::new(backend).await;
     let issuer = TestIssuer::new();
     let clock = Arc::new(ManualClock::new(start()));
     let mut config = support::Config::new(database.config.clone());
@@ -62,7 +59,7 @@ pub async fn spawn_app_with(
         HttpMetrics::new(),
     );
     let (address, tasks) = spawn_app_with_tasks(app).await;
-    Some(TestApp {
+    TestApp {
         address: format!("http://{address}"),
         client: platform::testing::http_client(),
         issuer,
@@ -71,7 +68,7 @@ pub async fn spawn_app_with(
         bus,
         database,
         _tasks: tasks,
-    })
+    }
 }
 
 impl TestApp {

@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn the_same_key_and_body_five_times_open_one_incident_with_five_identical_answers(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let customer = app.user(Role::Customer);
         let body = json!({"subject": "Double charge", "description": "Twice on my card", "category": "billing"});
         let mut answers = Vec::new();
@@ -30,7 +30,7 @@ backend_test! {
 
 backend_test! {
     async fn the_same_key_with_another_body_is_422_and_a_bad_key_is_400(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let customer = app.user(Role::Customer);
         let first = json!({"subject": "A", "description": "a", "category": "other"});
         let second = json!({"subject": "B", "description": "b", "category": "other"});
@@ -47,7 +47,7 @@ backend_test! {
 
 backend_test! {
     async fn concurrent_requests_with_one_key_open_one_incident(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let customer = app.user(Role::Customer);
         let body = json!({"subject": "Race", "description": "All at once", "category": "other"});
         let attempts = (0..8).map(|_| app.send(app.client.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", "race").json(&body)));

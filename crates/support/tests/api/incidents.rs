@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn a_customer_opens_an_incident_and_staffs_first_reply_opens_it(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let incident = app.open(&customer).await;
@@ -31,7 +31,7 @@ backend_test! {
 
 backend_test! {
     async fn customers_never_see_internal_notes_or_others_incidents(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let (alice, bob) = (app.user(Role::Customer), app.user(Role::Customer));
         let id = text(&app.open(&alice).await["id"]);
@@ -59,7 +59,7 @@ backend_test! {
 
 backend_test! {
     async fn a_customer_cannot_set_priority_or_assignee(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let problem = assert_problem(app.post(&customer, "/incidents", &json!({"subject": "x", "description": "y", "category": "other", "priority": "urgent"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -82,7 +82,7 @@ backend_test! {
 
 backend_test! {
     async fn moves_follow_the_table_and_closed_is_read_only(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let id = text(&app.open(&customer).await["id"]);
@@ -109,7 +109,7 @@ backend_test! {
 
 backend_test! {
     async fn a_customer_reply_reopens_a_pending_incident_and_a_customer_may_resolve_its_own(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let id = text(&app.open(&customer).await["id"]);
@@ -130,7 +130,7 @@ backend_test! {
 
 backend_test! {
     async fn round_robin_spreads_100_incidents_evenly_over_available_agents(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let admin = app.user(Role::Admin);
         let agents = [app.agent().await, app.agent().await, app.agent().await, app.agent().await];
         // A fifth agent is away: it gets nothing.
@@ -152,7 +152,7 @@ backend_test! {
 
 backend_test! {
     async fn least_open_assignment_prefers_the_least_busy_agent(backend) {
-        let Some(app) = spawn_app_with(backend, |config| config.assignment = support::Assignment::LeastOpen).await else { return };
+        let app = spawn_app_with(backend, |config| config.assignment = support::Assignment::LeastOpen).await;
         let (busy, idle) = (app.agent().await, app.agent().await);
         let customer = app.user(Role::Customer);
         let first = app.open(&customer).await;
@@ -169,7 +169,7 @@ backend_test! {
 
 backend_test! {
     async fn merging_moves_the_conversation_and_only_within_one_customer(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let (alice, bob) = (app.user(Role::Customer), app.user(Role::Customer));
         let target = text(&app.open(&alice).await["id"]);
@@ -192,7 +192,7 @@ backend_test! {
 
 backend_test! {
     async fn staff_open_incidents_on_behalf_of_a_customer_and_filter_the_queue(backend) {
-        let Some(app) = spawn_app_with(backend, |config| config.assignment = support::Assignment::Off).await else { return };
+        let app = spawn_app_with(backend, |config| config.assignment = support::Assignment::Off).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let opened = app.post(&agent, "/incidents", &json!({
@@ -240,7 +240,7 @@ const ROUTES: [(&str, &str); 11] = [
 
 backend_test! {
     async fn every_route_is_documented_and_served(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
         let mut documented: Vec<(String, String)> = document["paths"].as_object().into_iter().flatten()
             .flat_map(|(path, item)| item.as_object().into_iter().flatten().map(move |(method, _)| (method.clone(), path.clone())))
@@ -261,7 +261,7 @@ backend_test! {
 
 backend_test! {
     async fn a_cursor_holding_control_characters_is_422(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         use base64::Engine;
         let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("x\u{0}|{}", uuid::Uuid::now_v7()));

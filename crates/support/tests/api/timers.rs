@@ -8,7 +8,7 @@ use crate::helpers::*;
 
 backend_test! {
     async fn a_reply_within_the_window_reopens_and_after_it_does_not(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let id = text(&app.open(&customer).await["id"]);
@@ -25,7 +25,7 @@ backend_test! {
 
 backend_test! {
     async fn resolved_incidents_close_by_themselves_after_the_configured_time(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let old = text(&app.open(&customer).await["id"]);
@@ -45,7 +45,7 @@ backend_test! {
 
 backend_test! {
     async fn a_breach_is_recorded_once_and_pending_pauses_the_clock(backend) {
-        let Some(app) = spawn_app(backend).await else { return };
+        let app = spawn_app(backend).await;
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let late = text(&app.open(&customer).await["id"]);

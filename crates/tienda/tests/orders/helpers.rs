@@ -48,7 +48,7 @@ pub struct Customer {
     pub token: String,
 }
 
-pub async fn spawn_shop(backend: Backend) -> Option<Shop> {
+pub async fn spawn_shop(backend: Backend) -> Shop {
     spawn_shop_with(backend, |_| {}, None).await
 }
 
@@ -67,7 +67,7 @@ pub async fn spawn_shop_with(
     backend: Backend,
     customize: fn(&mut orders::Config),
     provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
-) -> Option<Shop> {
+) -> Shop {
     spawn_wired_shop(backend, customize, provider, Wiring::InProcess).await
 }
 
@@ -77,10 +77,10 @@ pub async fn spawn_wired_shop(
     customize: fn(&mut orders::Config),
     provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
     wiring: Wiring,
-) -> Option<Shop> {
-    let identity_database = TestDatabase::new(backend).await?;
-    let catalog_database = TestDatabase::new(backend).await?;
-    let orders_database = TestDatabase::new(backend).await?;
+) -> Shop {
+    let identity_database = TestDatabase::new(backend).await;
+    let catalog_database = TestDatabase::new(backend).await;
+    let orders_database = TestDatabase::new(backend).await;
     let keys = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let bus = memory_bus();
     let identity = identity::build(
@@ -198,7 +198,7 @@ pub async fn spawn_wired_shop(
         .await;
     assert_eq!(category.status(), StatusCode::CREATED);
     shop.category = text(&json_body(category).await["id"]);
-    Some(shop)
+    shop
 }
 
 impl Shop {
