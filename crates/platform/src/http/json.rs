@@ -94,8 +94,9 @@ fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     }
 }
 
-/// The field error of a shape error at `path` (`.` for the top level). A missing or unknown
-/// field is reported at the object that lacks or has it, so its name is added to the path.
+/// The field error of a shape error at `path` (`.` for the top level). The path of an unknown
+/// field is the field itself; a missing field is reported at the object that lacks it, so its
+/// name is added to the path.
 fn field_error(path: &str, error: &serde_json::Error) -> FieldError {
     let text = error.to_string();
     let message = text
@@ -110,7 +111,7 @@ fn field_error(path: &str, error: &serde_json::Error) -> FieldError {
     };
     let object = (path != ".").then_some(path);
     let field = match (code, backticked(message)) {
-        ("unknown_field" | "required", Some(name)) => match object {
+        ("required", Some(name)) => match object {
             Some(object) => format!("{object}.{name}"),
             None => name,
         },
