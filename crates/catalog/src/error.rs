@@ -1,6 +1,6 @@
-//! The catalog's errors, named by meaning, and their one mapping to HTTP.
+//! The catalog's errors, named by meaning (`http/error.rs` maps them to HTTP).
 
-use platform::{ApiError, FieldError};
+use platform::FieldError;
 use uuid::Uuid;
 
 use crate::store::StoreError;
@@ -81,50 +81,5 @@ impl From<StoreError> for Error {
 impl From<platform::auth::Forbidden> for Error {
     fn from(_: platform::auth::Forbidden) -> Self {
         Error::Forbidden
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Invalid(fields) => ApiError::Validation(fields),
-            Error::NotFound => ApiError::NotFound,
-            Error::Forbidden => ApiError::Forbidden,
-            Error::DuplicateCategory(Some(existing)) => ApiError::Duplicate {
-                detail: "A category with this name already sits there.".into(),
-                existing: format!("{}/categories/{existing}", crate::http::PREFIX),
-            },
-            Error::DuplicateCategory(None) => {
-                ApiError::Conflict("A category with this name already sits there.".into())
-            }
-            Error::InsufficientStock(lines) => ApiError::ConflictDetails {
-                kind: "insufficient-stock",
-                detail: "Some lines are short of stock; nothing was reserved.".into(),
-                details: serde_json::json!({
-                    "lines": lines.iter().map(|(product, requested, available)| serde_json::json!({
-                        "product_id": product,
-                        "requested": requested,
-                        "available": available,
-                    })).collect::<Vec<_>>()
-                }),
-            },
-            Error::DuplicateReview {
-                product_id,
-                review_id,
-            } => match review_id {
-                Some(review) => ApiError::Duplicate {
-                    detail: "You reviewed this product already; change that review instead.".into(),
-                    existing: format!(
-                        "{}/products/{product_id}/reviews/{review}",
-                        crate::http::PREFIX
-                    ),
-                },
-                None => ApiError::Conflict("You reviewed this product already.".into()),
-            },
-            Error::Stale => ApiError::PreconditionFailed,
-            Error::Conflict(detail) => ApiError::Conflict(detail),
-            Error::Database(error) => ApiError::from(error),
-            Error::Internal(error) => ApiError::Internal(error),
-        }
     }
 }

@@ -1,21 +1,19 @@
 //! The catalog service: categories (a tree), products of three kinds (books, pets, other
 //! goods) with their attributes, stock, and search, under `/api/catalog`.
 //!
-//! Layout, as in every domain crate: [`domain`] (money, ISBNs, kinds: pure), [`categories`],
-//! [`products`], [`stock`] (reservations, adjustments) and [`reviews`] (what the routes do),
-//! [`store`] (all SQL, full-text search per backend), `http` (one file per resource),
-//! [`events`] (what it publishes), [`demo`], `migrations/{sqlite,postgres}` (two sets: full-text search differs).
+//! Layout, as in every domain crate (docs/adr/0001): [`domain`] (ISBNs, kinds: pure),
+//! [`app`] (what the routes do: categories, products, stock with reservations, reviews),
+//! [`store`] (all SQL, full-text search per backend), `http` (one file per resource, and
+//! `http/error.rs`, the one mapping of [`error::Error`] to problem documents), [`events`] (what
+//! it publishes), [`demo`], `migrations/{sqlite,postgres}` (two sets: full-text search differs).
 
-pub mod categories;
+pub mod app;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
 mod http;
-pub mod products;
-pub mod reviews;
-pub mod stock;
 pub mod store;
 
 use std::sync::Arc;
@@ -86,7 +84,7 @@ pub async fn build(
     let expiry = platform::periodic(EXPIRY_INTERVAL, move || {
         let state = expiry_state.clone();
         async move {
-            match stock::expire(&state).await {
+            match app::stock::expire(&state).await {
                 Ok(0) => {}
                 Ok(expired) => tracing::info!(expired, "expired reservations released"),
                 Err(error) => tracing::warn!(%error, "releasing expired reservations failed"),

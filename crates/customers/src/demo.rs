@@ -6,10 +6,10 @@ use contracts::Email;
 use time::macros::date;
 
 use crate::State;
-use crate::contracted_services::{NewService, add_unchecked};
+use crate::app::customers::insert_with_audit;
+use crate::app::services::{NewService, add_unchecked};
 use crate::domain::customer::{Address, CustomerStatus};
 use crate::domain::service::ServiceStatus;
-use crate::records::insert_with_audit;
 use crate::store::{self, Customer};
 
 const GIVEN: [&str; 12] = [

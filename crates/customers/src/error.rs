@@ -1,6 +1,6 @@
-//! Customers' errors, named by meaning, and their one mapping to HTTP.
+//! Customers' errors, named by meaning (`http/error.rs` maps them to HTTP).
 
-use platform::{ApiError, FieldError};
+use platform::FieldError;
 use uuid::Uuid;
 
 use crate::store::StoreError;
@@ -54,23 +54,5 @@ impl From<StoreError> for Error {
 impl From<platform::auth::Forbidden> for Error {
     fn from(_: platform::auth::Forbidden) -> Self {
         Error::Forbidden
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Invalid(fields) => ApiError::Validation(fields),
-            Error::NotFound => ApiError::NotFound,
-            Error::Forbidden => ApiError::Forbidden,
-            Error::DuplicateEmail(existing) => ApiError::Duplicate {
-                detail: "A customer with this email already exists.".into(),
-                existing: format!("{}/{existing}", crate::http::PREFIX),
-            },
-            Error::Stale => ApiError::PreconditionFailed,
-            Error::Conflict(detail) => ApiError::Conflict(detail),
-            Error::Database(error) => ApiError::from(error),
-            Error::Internal(error) => ApiError::Internal(error),
-        }
     }
 }

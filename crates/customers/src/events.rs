@@ -16,8 +16,8 @@ use contracts::events::identity::{UserDeleted, UserRegistered};
 use platform::events::{Handlers, Tx};
 
 use crate::State;
-use crate::own_record::{Account, link_or_create};
-use crate::records::save_in;
+use crate::app::customers::save_in;
+use crate::app::me::{Account, link_or_create};
 use crate::store::{self, Customer};
 
 /// The event types this service consumes.

@@ -5,20 +5,18 @@
 //! create records; a new account is linked to the record with its email, or gets one made from
 //! it, when identity announces it ([`events`]); its owner reaches it at `/me`.
 //!
-//! Layout, as in every domain crate: [`domain`] (pure rules), [`records`] and
-//! [`contracted_services`] (what the routes do), [`store`] (all SQL), `http` (one file per
-//! resource), [`demo`] (demo data), `migrations/` (one set for both backends).
+//! Layout, as in every domain crate (docs/adr/0001): [`domain`] (pure rules), [`app`] (what
+//! the routes do, one file per resource as in `http`: customers, me, services, privacy),
+//! [`store`] (all SQL), `http` (one file per resource, and `http/error.rs`), [`events`],
+//! [`demo`] (demo data), `migrations/` (one set for both backends).
 
+pub mod app;
 pub mod config;
-pub mod contracted_services;
 pub mod demo;
 pub mod domain;
-pub mod erasure;
 pub mod error;
 pub mod events;
 mod http;
-pub mod own_record;
-pub mod records;
 pub mod store;
 
 use std::sync::Arc;
@@ -87,7 +85,7 @@ pub async fn build(
     let erase_expired = platform::periodic(ERASE_INTERVAL, move || {
         let state = task_state.clone();
         async move {
-            if let Err(error) = erase_expired_deletions(&state).await {
+            if let Err(error) = app::privacy::erase_expired_deletions(&state).await {
                 tracing::warn!(error = %error, "erasing expired deletions failed");
             }
         }
@@ -107,14 +105,4 @@ pub async fn build(
         },
         state,
     })
-}
-
-/// Erases every record deleted longer ago than the restore window. Returns how many.
-pub async fn erase_expired_deletions(state: &State) -> Result<usize, error::Error> {
-    let cutoff = platform::time::now() - state.restore_window;
-    let expired = store::deleted_before(state.database.pool(), cutoff).await?;
-    for id in &expired {
-        erasure::erase(state, None, *id).await?;
-    }
-    Ok(expired.len())
 }

@@ -5,9 +5,9 @@ use std::time::Duration;
 use platform::config::SecretString;
 use platform::db::DatabaseConfig;
 
+use crate::app::hashing::HashingConfig;
+use crate::app::keys::KeyFile;
 use crate::domain::throttle::ThrottlePolicy;
-use crate::hashing::HashingConfig;
-use crate::keys::KeyFile;
 
 /// Everything the identity service needs to start.
 #[derive(Debug, Clone)]

@@ -1,11 +1,11 @@
-//! Identity's errors, named by meaning, and their one mapping to HTTP.
+//! Identity's errors, named by meaning (`http/error.rs` maps them to HTTP).
 //!
 //! Handlers return `Result<_, ApiError>` and use `?` on these; the status of each is decided in
 //! the single `match` below.
 
-use platform::{ApiError, FieldError};
+use platform::FieldError;
 
-use crate::hashing::HashError;
+use crate::app::hashing::HashError;
 use crate::store::StoreError;
 
 /// Everything identity refuses, and why.
@@ -70,44 +70,6 @@ impl From<HashError> for Error {
         match error {
             HashError::Busy => Error::Busy,
             HashError::Internal(error) => Error::Internal(error),
-        }
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Invalid(fields) => ApiError::Validation(fields),
-            Error::DuplicateEmail => {
-                ApiError::Conflict("An account with this email already exists.".to_owned())
-            }
-            Error::InvalidCredentials => {
-                ApiError::Unauthorized("The email or password is incorrect.".to_owned())
-            }
-            Error::Locked { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
-            Error::InvalidServiceCredentials => {
-                ApiError::Unauthorized("The service name or secret is incorrect.".to_owned())
-            }
-            Error::InvalidRefreshToken => ApiError::Unauthorized(
-                "The refresh token is invalid or expired; log in again.".to_owned(),
-            ),
-            Error::RefreshTokenReused => ApiError::Unauthorized(
-                "This refresh token was already used; the session has been ended. Log in again."
-                    .to_owned(),
-            ),
-            Error::LastAdmin => ApiError::Conflict(
-                "This is the last administrator; make another one first.".to_owned(),
-            ),
-            Error::SelfDeletion => ApiError::Conflict(
-                "You cannot delete your own account; ask another administrator.".to_owned(),
-            ),
-            Error::NotFound => ApiError::NotFound,
-            Error::Busy => ApiError::Unavailable {
-                reason: "Too many sign-ins are being processed; retry shortly.".to_owned(),
-                retry_after_secs: 1,
-            },
-            Error::Database(error) => ApiError::from(error),
-            Error::Internal(error) => ApiError::Internal(error),
         }
     }
 }

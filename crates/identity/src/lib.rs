@@ -6,24 +6,21 @@
 //!
 //! Layout (the shape every domain crate follows):
 //! - [`domain`]: emails, names, passwords, brute-force rules; pure and unit-tested.
-//! - [`accounts`], [`sessions`]: what the routes do, in terms of the domain and the store.
-//! - [`store`]: all SQL. [`hashing`], [`keys`]: passwords and token signing.
-//! - `http`: one file per resource; handlers only extract, call and respond.
+//! - [`app`]: what the routes do, in terms of the domain and the store (accounts, sessions,
+//!   service tokens, the first administrator), and the password hashing queue and signing keys.
+//! - [`store`]: all SQL.
+//! - `http`: one file per resource; handlers only extract, call and respond; `http/error.rs`
+//!   maps [`error::Error`] to problem documents.
 //! - `migrations/`: the schema, one set for both backends.
 //!
 //! Events: it publishes `user.registered`, `user.role_changed` and `user.deleted`
 //! (`contracts::events::identity`), each in the transaction of its change; it consumes none.
 
-pub mod accounts;
-pub mod admin;
+pub mod app;
 pub mod config;
 pub mod domain;
 pub mod error;
-pub mod hashing;
 mod http;
-pub mod keys;
-pub mod service_tokens;
-pub mod sessions;
 pub mod store;
 
 use std::sync::Arc;
@@ -35,7 +32,7 @@ use platform::db::{Database, Migrations};
 use platform::events::{Bus, Events, Handlers};
 use platform::http::ReadinessCheck;
 
-pub use admin::GeneratedAdmin;
+pub use app::admin::GeneratedAdmin;
 pub use config::{Config, FirstAdmin, TokenConfig};
 pub use http::PREFIX;
 
@@ -50,9 +47,9 @@ pub struct Inner {
     /// The identity database.
     pub database: Database,
     /// Password hashing.
-    pub hasher: hashing::PasswordHasher,
+    pub hasher: app::hashing::PasswordHasher,
     /// Token signing.
-    pub signer: keys::TokenSigner,
+    pub signer: app::keys::TokenSigner,
     /// Token verification (with session revocation).
     pub verifier: Arc<TokenVerifier>,
     /// Token settings.
@@ -91,8 +88,8 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
     let events = Events::new("identity", database.clone(), bus);
-    let hasher = hashing::PasswordHasher::new(&config.hashing).await?;
-    let signer = keys::TokenSigner::load(
+    let hasher = app::hashing::PasswordHasher::new(&config.hashing).await?;
+    let signer = app::keys::TokenSigner::load(
         &config.key_file,
         &config.tokens.issuer,
         &config.tokens.audience,
@@ -104,10 +101,12 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
             &config.tokens.issuer,
             &config.tokens.audience,
         )
-        .with_revocation(Arc::new(sessions::SessionRevocationCheck(database.clone()))),
+        .with_revocation(Arc::new(app::sessions::SessionRevocationCheck(
+            database.clone(),
+        ))),
     );
     let generated_admin =
-        admin::ensure_first_admin(&database, &events, &hasher, &config.first_admin).await?;
+        app::admin::ensure_first_admin(&database, &events, &hasher, &config.first_admin).await?;
     let state = State::new(Inner {
         database: database.clone(),
         hasher,

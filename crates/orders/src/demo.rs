@@ -1,7 +1,7 @@
 //! Demo delivery options for a new shop: a few carriers a Spanish shop would offer.
 
 use crate::State;
-use crate::delivery::{self, NewDeliveryOption};
+use crate::app::delivery::{self, NewDeliveryOption};
 use contracts::money::Money;
 
 /// Seeds the options into an empty table; does nothing otherwise.

@@ -1,8 +1,8 @@
-//! The orders service's errors, named by meaning, and their one mapping to HTTP.
+//! The orders service's errors, named by meaning (`http/error.rs` maps them to HTTP).
 
 use contracts::clients::catalog::ShortLine;
+use platform::FieldError;
 use platform::client::ClientError;
-use platform::{ApiError, FieldError};
 use uuid::Uuid;
 
 /// Everything the orders service refuses, and why.
@@ -55,9 +55,9 @@ impl Error {
     }
 }
 
-impl From<crate::payments::Unavailable> for Error {
+impl From<crate::clients::payments::Unavailable> for Error {
     /// The payment provider did not answer: a dependency is down (503).
-    fn from(error: crate::payments::Unavailable) -> Self {
+    fn from(error: crate::clients::payments::Unavailable) -> Self {
         Error::Dependency(ClientError::Unavailable {
             service: "payment",
             reason: error.0,
@@ -68,40 +68,5 @@ impl From<crate::payments::Unavailable> for Error {
 impl From<platform::auth::Forbidden> for Error {
     fn from(_: platform::auth::Forbidden) -> Self {
         Error::Forbidden
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Invalid(fields) => ApiError::Validation(fields),
-            Error::NotFound => ApiError::NotFound,
-            Error::Forbidden => ApiError::Forbidden,
-            Error::InsufficientStock(lines) => ApiError::ConflictDetails {
-                kind: "insufficient-stock",
-                detail: "Some lines are short of stock; nothing was reserved or charged.".into(),
-                details: serde_json::json!({ "lines": lines }),
-            },
-            Error::Unavailable(products) => ApiError::ConflictDetails {
-                kind: "unavailable-products",
-                detail: "Some products in the cart are no longer sold; remove them.".into(),
-                details: serde_json::json!({ "products": products }),
-            },
-            Error::PaymentDeclined { order_id, reason } => ApiError::PaymentDeclined {
-                detail: format!(
-                    "The payment was declined ({reason}); nothing was charged and the stock was let go."
-                ),
-                details: serde_json::json!({
-                    "order_id": order_id,
-                    "order": format!("{}/{order_id}", crate::PREFIX),
-                    "reason": reason,
-                }),
-            },
-            Error::Stale => ApiError::PreconditionFailed,
-            Error::Conflict(detail) => ApiError::Conflict(detail),
-            Error::Dependency(error) => error.into(),
-            Error::Database(error) => ApiError::from(error),
-            Error::Internal(error) => ApiError::Internal(error),
-        }
     }
 }

@@ -4,31 +4,24 @@
 //! the catalog, all lines or none, before any charge), never charge twice (a charge carries the
 //! order id as the provider's idempotency key, and the checkout the caller's `Idempotency-Key`),
 //! never lose a paid order, and always end in a clear state: every step taken with another
-//! service is recorded first (`pending_step`), and [`recovery`] finishes whatever a stopped
-//! process left, on start and then periodically.
+//! service is recorded first (`pending_step`), and [`app::recovery`] finishes whatever a
+//! stopped process left, on start and then periodically.
 //!
-//! Layout, as in every domain crate: [`domain`] (card checks, the state table, addresses: pure),
-//! [`carts`], [`checkout`], [`settlement`], [`orders`], [`delivery`] and [`recovery`] (what the
-//! routes and tasks do), [`payments`] (the provider trait and the simulated provider),
-//! [`catalog`] (the catalog client), [`store`] (all SQL), `http` (one file per resource),
-//! [`events`], [`demo`].
+//! Layout, as in every domain crate (docs/adr/0001): [`domain`] (card checks, the state table,
+//! addresses: pure), [`app`] (carts, checkout, settlement, orders, delivery and recovery: what
+//! the routes and tasks do, and the views they answer), [`clients`] (the catalog, and the
+//! payment provider trait with the simulated provider), [`store`] (all SQL), `http` (one file
+//! per resource, and `http/error.rs`), [`events`], [`demo`], `migrations/`.
 
-pub mod carts;
-pub mod catalog;
-pub mod checkout;
+pub mod app;
+pub mod clients;
 pub mod config;
-pub mod delivery;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
 mod http;
-pub mod orders;
-pub mod payments;
-pub mod recovery;
-pub mod settlement;
 pub mod store;
-pub mod views;
 
 use std::sync::Arc;
 
@@ -38,7 +31,7 @@ use platform::db::{Database, Migrations};
 use platform::events::{Bus, Events, Handlers};
 use platform::http::ReadinessCheck;
 
-pub use catalog::CatalogClient;
+pub use clients::catalog::CatalogClient;
 pub use config::Config;
 pub use http::PREFIX;
 
@@ -56,7 +49,7 @@ pub struct Inner {
     /// The catalog: prices, names, reservations.
     pub catalog: CatalogClient,
     /// Takes the money.
-    pub payments: Arc<dyn payments::PaymentProvider>,
+    pub payments: Arc<dyn clients::payments::PaymentProvider>,
 }
 
 /// The routes' state: cheap to clone.
@@ -73,7 +66,7 @@ pub enum Payments {
     /// The built-in simulated provider, keeping its books in the orders database.
     Simulated,
     /// Another provider.
-    Provider(Arc<dyn payments::PaymentProvider>),
+    Provider(Arc<dyn clients::payments::PaymentProvider>),
 }
 
 /// The built orders service, and its state for work outside requests (tests, background work).
@@ -91,8 +84,8 @@ pub async fn build(
     let database = Database::connect(&config.database).await?;
     database.migrate(&MIGRATIONS).await?;
     let events = Events::new("orders", database.clone(), bus);
-    let payments: Arc<dyn payments::PaymentProvider> = match payments {
-        Payments::Simulated => Arc::new(payments::SimulatedProvider::new(
+    let payments: Arc<dyn clients::payments::PaymentProvider> = match payments {
+        Payments::Simulated => Arc::new(clients::payments::SimulatedProvider::new(
             database.clone(),
             config.payment_limit,
         )),
@@ -114,7 +107,7 @@ pub async fn build(
     let recovery = platform::periodic(config.recovery_interval, move || {
         let state = recovery_state.clone();
         async move {
-            recovery::run(&state, grace).await;
+            app::recovery::run(&state, grace).await;
         }
     });
     Ok(Orders {

@@ -6,11 +6,11 @@ use platform::auth::Caller;
 use uuid::Uuid;
 
 use crate::State;
-use crate::conversation::{NewComment, comment};
+use crate::app::conversation::{NewComment, comment};
+use crate::app::incidents::{NewIncident, OnBehalfOf, change_status, create};
+use crate::app::merging::merge;
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
-use crate::incidents::{NewIncident, OnBehalfOf, change_status, create};
-use crate::merging::merge;
 use crate::store;
 
 fn caller(role: Role, name: &str, email: &str) -> Caller {
@@ -34,7 +34,7 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
         caller(Role::Agent, "Nuria (soporte)", "nuria@tienda.localhost"),
     ];
     for agent in &agents {
-        crate::incidents::note_agent(state, agent).await?;
+        crate::app::incidents::note_agent(state, agent).await?;
     }
     let subjects: [(&str, Category, Priority, Status); 12] = [
         (

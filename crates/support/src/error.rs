@@ -1,6 +1,6 @@
-//! Support's errors, named by meaning, and their one mapping to HTTP.
+//! Support's errors, named by meaning (`http/error.rs` maps them to HTTP).
 
-use platform::{ApiError, FieldError};
+use platform::FieldError;
 
 use crate::store::StoreError;
 
@@ -53,19 +53,5 @@ impl From<StoreError> for Error {
 impl From<platform::auth::Forbidden> for Error {
     fn from(_: platform::auth::Forbidden) -> Self {
         Error::Forbidden
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(error: Error) -> Self {
-        match error {
-            Error::Invalid(fields) => ApiError::Validation(fields),
-            Error::NotFound => ApiError::NotFound,
-            Error::Forbidden => ApiError::Forbidden,
-            Error::Stale => ApiError::PreconditionFailed,
-            Error::Conflict(detail) => ApiError::Conflict(detail),
-            Error::Database(error) => ApiError::from(error),
-            Error::Internal(error) => ApiError::Internal(error),
-        }
     }
 }

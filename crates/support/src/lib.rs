@@ -2,25 +2,20 @@
 //! agents and automatic assignment, SLA clocks in business time, and satisfaction, under
 //! `/api/support`. `docs/support.md` describes the rules.
 //!
-//! Layout, as in every domain crate: [`domain`] (states, calendar, SLA: pure), [`incidents`],
-//! [`conversation`] and [`agents`] (what the routes do), [`views`] (what the API shows),
-//! [`store`] (all SQL), `http` (one file per resource), [`demo`], `migrations/` (one set for both backends),
-//! and [`events`] (what it publishes and consumes).
+//! Layout, as in every domain crate (docs/adr/0001): [`domain`] (states, calendar, SLA: pure),
+//! [`app`] (incidents, conversation, agents, merging, satisfaction, timers: what the routes and
+//! tasks do, and the views they answer), [`store`] (all SQL), `http` (one file per resource,
+//! and `http/error.rs`), [`demo`], `migrations/` (one set for both backends), and [`events`]
+//! (what it publishes and consumes).
 
-pub mod agents;
+pub mod app;
 pub mod config;
-pub mod conversation;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
 mod http;
-pub mod incidents;
-pub mod merging;
-pub mod satisfaction;
 pub mod store;
-pub mod timers;
-pub mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,10 +125,10 @@ pub async fn build(
 
 /// One round of the timers: breaches recorded, resolved incidents closed, old keys pruned.
 pub async fn run_timers(state: &State) {
-    if let Err(error) = timers::sweep_sla(state).await {
+    if let Err(error) = app::timers::sweep_sla(state).await {
         tracing::warn!(%error, "SLA sweep failed");
     }
-    if let Err(error) = timers::close_resolved(state).await {
+    if let Err(error) = app::timers::close_resolved(state).await {
         tracing::warn!(%error, "closing resolved incidents failed");
     }
     if let Err(error) = platform::idempotency::prune(&state.database).await {

@@ -167,11 +167,11 @@ fn identity_config(
     service_secret: Option<SecretString>,
 ) -> anyhow::Result<identity::Config> {
     let key_file = match (&settings.jwt_key_file, embedded) {
-        (Some(path), _) => identity::keys::KeyFile {
+        (Some(path), _) => identity::app::keys::KeyFile {
             path: path.clone(),
             create_if_missing: embedded,
         },
-        (None, true) => identity::keys::KeyFile {
+        (None, true) => identity::app::keys::KeyFile {
             path: settings.data_dir.join("identity-signing-key.pem"),
             create_if_missing: true,
         },

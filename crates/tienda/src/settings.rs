@@ -463,9 +463,9 @@ impl Settings {
     }
 
     /// Hashing bounds for identity.
-    pub fn hashing(&self) -> identity::hashing::HashingConfig {
-        let defaults = identity::hashing::HashingConfig::default();
-        identity::hashing::HashingConfig {
+    pub fn hashing(&self) -> identity::app::hashing::HashingConfig {
+        let defaults = identity::app::hashing::HashingConfig::default();
+        identity::app::hashing::HashingConfig {
             concurrency: self.hash_concurrency.unwrap_or(defaults.concurrency),
             queue: self.hash_queue.unwrap_or(defaults.queue),
         }

@@ -14,8 +14,8 @@ const ADMIN_PASSWORD: &str = "granite willow beacon 9";
 /// A signing key made beforehand in `dir`, as an operator would with `openssl genpkey`.
 fn make_key(dir: &std::path::Path) -> std::path::PathBuf {
     let key = dir.join("jwt.pem");
-    let made = identity::keys::TokenSigner::load(
-        &identity::keys::KeyFile {
+    let made = identity::app::keys::TokenSigner::load(
+        &identity::app::keys::KeyFile {
             path: key.clone(),
             create_if_missing: true,
         },

@@ -144,8 +144,8 @@ async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the
 /// A signing key made in `dir`, as an operator makes one with `openssl genpkey`.
 fn signing_key(dir: &std::path::Path) -> std::path::PathBuf {
     let key = dir.join("jwt.pem");
-    let made = identity::keys::TokenSigner::load(
-        &identity::keys::KeyFile {
+    let made = identity::app::keys::TokenSigner::load(
+        &identity::app::keys::KeyFile {
             path: key.clone(),
             create_if_missing: true,
         },

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
-use crate::categories::{self, CategoryChange, NewCategory};
+use crate::app::categories::{self, CategoryChange, NewCategory};
 use crate::store::Category;
 
 pub(super) fn router() -> OpenApiRouter<State> {

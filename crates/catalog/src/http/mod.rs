@@ -1,6 +1,7 @@
 //! The catalog's HTTP edge: one file per resource, composed under `/api/catalog`.
 
 mod categories;
+mod error;
 mod products;
 mod reviews;
 mod stock;

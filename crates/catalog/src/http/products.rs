@@ -17,8 +17,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::products::{self, NewProduct, ProductChange};
 use crate::domain::product::{Kind, PetStatus, parse_tags};
-use crate::products::{self, NewProduct, ProductChange};
 use crate::store::{After, Product, ProductQuery, Sort};
 use contracts::money::Money;
 

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
-use crate::reviews::{self, NewReview, ReviewChange};
+use crate::app::reviews::{self, NewReview, ReviewChange};
 use crate::store::Review;
 
 pub(super) fn router() -> OpenApiRouter<State> {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::products::ProductView;
 use crate::State;
-use crate::stock::{self, NewReservation, StockAdjustment};
+use crate::app::stock::{self, NewReservation, StockAdjustment};
 use crate::store::Reservation;
 
 pub(super) fn router() -> OpenApiRouter<State> {

@@ -141,7 +141,7 @@ backend_test! {
         // it first. Either way it is released once.
         let mut expired = 0;
         for _ in 0..200 {
-            expired += catalog::stock::expire(&app.state).await.unwrap_or_else(|e| panic!("{e}"));
+            expired += catalog::app::stock::expire(&app.state).await.unwrap_or_else(|e| panic!("{e}"));
             if stock_of(&app, &product).await == 5 {
                 break;
             }
@@ -154,7 +154,7 @@ backend_test! {
         assert_problem(app.post(&admin, &format!("/reservations/{held}/commit"), &json!({})).await, StatusCode::CONFLICT).await;
         assert_eq!(app.post(&admin, &format!("/reservations/{held}/release"), &json!({})).await.status(), StatusCode::OK);
         assert_eq!(stock_of(&app, &product).await, 5, "releasing an expired reservation returns nothing twice");
-        assert_eq!(catalog::stock::expire(&app.state).await.unwrap_or_else(|e| panic!("{e}")), 0);
+        assert_eq!(catalog::app::stock::expire(&app.state).await.unwrap_or_else(|e| panic!("{e}")), 0);
     }
 }
 

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{CustomerView, PREFIX};
-use crate::records::{self, CustomerChange, NewCustomer};
+use crate::app::customers::{self, CustomerChange, NewCustomer};
 use crate::{State, store};
 
 pub(super) fn router() -> OpenApiRouter<State> {
@@ -54,7 +54,7 @@ async fn create_customer(
     caller: Caller,
     Json(body): Json<NewCustomer>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::create(&state, &caller, body).await?);
+    let view = CustomerView::from(customers::create(&state, &caller, body).await?);
     let (location, version) = (format!("{PREFIX}/{}", view.id), view.version);
     Ok(Created::at(location, view).with_version(version))
 }
@@ -111,7 +111,7 @@ async fn get_customer(
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::get(&state, &caller, id).await?);
+    let view = CustomerView::from(customers::get(&state, &caller, id).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -136,7 +136,7 @@ async fn update_customer(
     if_match: IfMatch,
     Json(body): Json<CustomerChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::update(&state, &caller, id, &if_match, body).await?);
+    let view = CustomerView::from(customers::update(&state, &caller, id, &if_match, body).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -159,7 +159,7 @@ async fn delete_customer(
     IdPath(id): IdPath<uuid::Uuid>,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    records::delete(&state, &caller, id, &if_match).await?;
+    customers::delete(&state, &caller, id, &if_match).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -178,6 +178,6 @@ async fn restore_customer(
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(records::restore(&state, &caller, id).await?);
+    let view = CustomerView::from(customers::restore(&state, &caller, id).await?);
     Ok(([view.etag()], Json(view)))
 }

@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 
 use super::CustomerView;
 use crate::State;
-use crate::own_record;
-use crate::records::CustomerChange;
+use crate::app::customers::CustomerChange;
+use crate::app::me;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new().routes(routes!(get_own, update_own))
@@ -32,7 +32,7 @@ async fn get_own(
     AxumState(state): AxumState<State>,
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(own_record::own_record(&state, &caller).await?);
+    let view = CustomerView::from(me::own_record(&state, &caller).await?);
     Ok(([view.etag()], Json(view)))
 }
 
@@ -53,6 +53,6 @@ async fn update_own(
     if_match: IfMatch,
     Json(body): Json<CustomerChange>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let view = CustomerView::from(own_record::update_own(&state, &caller, &if_match, body).await?);
+    let view = CustomerView::from(me::update_own(&state, &caller, &if_match, body).await?);
     Ok(([view.etag()], Json(view)))
 }

@@ -1,6 +1,7 @@
 //! Customers' HTTP edge: one file per resource, composed under `/api/customers`.
 
 mod customers;
+mod error;
 mod me;
 mod privacy;
 mod services;

@@ -14,11 +14,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{CustomerView, ServiceView};
-use crate::erasure;
+use crate::app::customers;
+use crate::app::privacy;
 use crate::error::Error;
-use crate::records;
 use crate::store::{self, AuditEntry};
-use crate::{State, contracted_services};
+use crate::{State, app::services};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
@@ -93,7 +93,7 @@ async fn history(
     Query(paging): Query<PageParams>,
 ) -> Result<Json<Page<AuditEntryView>>, ApiError> {
     caller.require_staff()?;
-    let customer = records::get(&state, &caller, id).await?;
+    let customer = customers::get(&state, &caller, id).await?;
     let limit = paging.limit()?;
     let after = paging.after_id()?;
     let entries = store::list_audit(state.database.pool(), customer.id, after, Some(limit + 1))
@@ -117,8 +117,8 @@ async fn export(
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let customer = records::get(&state, &caller, id).await?;
-    let services = contracted_services::with_histories(&state, customer.id).await?;
+    let customer = customers::get(&state, &caller, id).await?;
+    let services = services::with_histories(&state, customer.id).await?;
     let history = store::list_audit(state.database.pool(), customer.id, None, None)
         .await
         .map_err(Error::from)?;
@@ -155,6 +155,6 @@ async fn erase(
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<CustomerView>, ApiError> {
     Ok(Json(
-        erasure::erase(&state, Some(&caller), id).await?.into(),
+        privacy::erase(&state, Some(&caller), id).await?.into(),
     ))
 }

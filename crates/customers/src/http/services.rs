@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use super::ServiceView;
 use crate::State;
-use crate::contracted_services::{self, NewService, ServiceChange};
+use crate::app::services::{self, NewService, ServiceChange};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
@@ -33,7 +33,7 @@ async fn list_services(
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<Json<Vec<ServiceView>>, ApiError> {
-    let services = contracted_services::list(&state, &caller, id).await?;
+    let services = services::list(&state, &caller, id).await?;
     Ok(Json(
         services
             .into_iter()
@@ -62,8 +62,8 @@ async fn add_service(
     Json(body): Json<NewService>,
 ) -> Result<impl IntoResponse, ApiError> {
     let customer_id = id;
-    let service = contracted_services::add(&state, &caller, customer_id, body).await?;
-    let history = contracted_services::with_histories(&state, customer_id)
+    let service = services::add(&state, &caller, customer_id, body).await?;
+    let history = services::with_histories(&state, customer_id)
         .await?
         .into_iter()
         .find(|(s, _)| s.id == service.id)
@@ -101,9 +101,8 @@ async fn update_service(
 ) -> Result<impl IntoResponse, ApiError> {
     let (customer_id, service_id) = (id, service_id);
     let service =
-        contracted_services::update(&state, &caller, customer_id, service_id, &if_match, body)
-            .await?;
-    let history = contracted_services::with_histories(&state, customer_id)
+        services::update(&state, &caller, customer_id, service_id, &if_match, body).await?;
+    let history = services::with_histories(&state, customer_id)
         .await?
         .into_iter()
         .find(|(s, _)| s.id == service.id)

@@ -191,7 +191,7 @@ backend_test! {
         let path = format!("/{}", text(&record["id"]));
         app.send(app.client.delete(app.url(&path)).bearer_auth(&admin.token)).await;
         assert_problem(app.post(&admin, &format!("{path}/restore"), &json!({})).await, StatusCode::CONFLICT).await;
-        let erased = customers::erase_expired_deletions(&app.state).await;
+        let erased = customers::app::privacy::erase_expired_deletions(&app.state).await;
         assert_eq!(erased.ok(), Some(1));
         let shown = json_body(app.get(&admin, &path).await).await;
         assert_eq!(shown["status"], "erased");

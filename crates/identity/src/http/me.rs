@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::UserView;
 use crate::error::Error;
-use crate::{State, accounts, store};
+use crate::{State, app::accounts, store};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

@@ -1,6 +1,7 @@
 //! Identity's HTTP edge: one file per resource, composed here under `/api/identity`.
 
 mod accounts;
+mod error;
 mod keys;
 mod me;
 mod service_tokens;

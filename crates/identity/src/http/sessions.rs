@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::State;
-use crate::sessions::{self, TokenPair};
+use crate::app::sessions::{self, TokenPair};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

@@ -18,7 +18,7 @@ use super::UserView;
 use crate::domain::email::normalise;
 use crate::error::Error;
 use crate::store::{self, UserFilter};
-use crate::{State, accounts};
+use crate::{State, app::accounts};
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

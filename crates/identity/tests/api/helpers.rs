@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
+use identity::app::hashing::HashingConfig;
+use identity::app::keys::KeyFile;
 use identity::config::{Config, FirstAdmin, TokenConfig};
 use identity::domain::throttle::ThrottlePolicy;
-use identity::hashing::HashingConfig;
-use identity::keys::KeyFile;
 use platform::App;
 use platform::db::Backend;
 use platform::http::{HttpConfig, HttpMetrics};

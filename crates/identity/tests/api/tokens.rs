@@ -195,8 +195,8 @@ backend_test! {
         // Signed by another Ed25519 key that claims the real kid.
         let other_dir = tempfile::tempdir().unwrap_or_else(|error| panic!("no temporary folder: {error}"));
         let other_path = other_dir.path().join("other.pem");
-        let made = identity::keys::TokenSigner::load(
-            &identity::keys::KeyFile { path: other_path.clone(), create_if_missing: true },
+        let made = identity::app::keys::TokenSigner::load(
+            &identity::app::keys::KeyFile { path: other_path.clone(), create_if_missing: true },
             "tienda", "tienda", std::time::Duration::from_secs(60),
         );
         assert!(made.is_ok(), "cannot make another key");

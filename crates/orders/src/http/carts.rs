@@ -8,8 +8,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::State;
-use crate::carts::{self, NewItem, QuantityChange, Shopper};
-use crate::views::CartView;
+use crate::app::carts::{self, NewItem, QuantityChange, Shopper};
+use crate::app::views::CartView;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

@@ -14,8 +14,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
-use crate::carts::Shopper;
-use crate::delivery::{self, DeliveryOptionChange, NewDeliveryOption};
+use crate::app::carts::Shopper;
+use crate::app::delivery::{self, DeliveryOptionChange, NewDeliveryOption};
 use crate::store::DeliveryOption;
 use contracts::money::Money;
 

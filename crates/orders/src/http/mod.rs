@@ -2,6 +2,7 @@
 
 mod carts;
 mod delivery;
+mod error;
 mod orders;
 
 use axum::extract::FromRequestParts;
@@ -14,7 +15,7 @@ use platform::auth::Caller;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::State;
-use crate::carts::{CART_TOKEN_HEADER, Shopper};
+use crate::app::carts::{CART_TOKEN_HEADER, Shopper};
 
 /// Where the routes live.
 pub const PREFIX: &str = "/api/orders";

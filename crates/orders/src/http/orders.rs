@@ -15,11 +15,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::State;
-use crate::checkout::{self, CheckoutInput};
+use crate::app::checkout::{self, CheckoutInput};
+use crate::app::orders::{self, NewShipment};
+use crate::app::views::OrderView;
 use crate::domain::status::OrderStatus;
-use crate::orders::{self, NewShipment};
 use crate::store::OrderFilter;
-use crate::views::OrderView;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

@@ -98,7 +98,7 @@ pub async fn cart_items(
         .collect()
 }
 
-/// Adds units of a product (to its line, if it has one, up to [`crate::carts::MAX_QUANTITY`]), at the
+/// Adds units of a product (to its line, if it has one, up to [`crate::app::carts::MAX_QUANTITY`]), at the
 /// price seen now for a new line.
 pub async fn add_item(
     transaction: &mut Transaction,
@@ -117,7 +117,7 @@ pub async fn add_item(
     .bind(item.price_amount)
     .bind(&item.currency)
     .bind(to_db(item.added_at))
-    .bind(crate::carts::MAX_QUANTITY)
+    .bind(crate::app::carts::MAX_QUANTITY)
     .execute(&mut **transaction)
     .await?;
     touch_cart(transaction, cart_id, item.added_at).await

@@ -9,8 +9,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::State;
-use crate::agents::{self, AgentChange};
-use crate::views::AgentView;
+use crate::app::agents::{self, AgentChange};
+use crate::app::views::AgentView;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

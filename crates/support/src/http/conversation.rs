@@ -9,8 +9,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::State;
-use crate::conversation::{self, NewComment};
-use crate::views::EventView;
+use crate::app::conversation::{self, NewComment};
+use crate::app::views::EventView;
 
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()

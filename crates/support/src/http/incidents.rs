@@ -19,11 +19,11 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::PREFIX;
+use crate::app::incidents::{self, IncidentChange, NewIncident};
+use crate::app::views::{IncidentView, incident_view};
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
-use crate::incidents::{self, IncidentChange, NewIncident};
 use crate::store::{self, IncidentFilter, QueueCursor};
-use crate::views::{IncidentView, incident_view};
 use crate::{State, error::Error};
 
 pub(super) fn router() -> OpenApiRouter<State> {
@@ -310,7 +310,7 @@ async fn merge_incident(
     Json(body): Json<MergeRequest>,
 ) -> Result<Response, ApiError> {
     caller.require_staff()?;
-    let incident = crate::merging::merge(&state, &caller, id, body.into).await?;
+    let incident = crate::app::merging::merge(&state, &caller, id, body.into).await?;
     respond(&state, &incident, StatusCode::OK).await
 }
 
@@ -344,6 +344,6 @@ async fn rate_incident(
     Json(body): Json<Rating>,
 ) -> Result<Response, ApiError> {
     let incident =
-        crate::satisfaction::rate(&state, &caller, id, body.rating, body.comment).await?;
+        crate::app::satisfaction::rate(&state, &caller, id, body.rating, body.comment).await?;
     respond(&state, &incident, StatusCode::OK).await
 }

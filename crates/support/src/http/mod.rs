@@ -2,6 +2,7 @@
 
 mod agents;
 mod conversation;
+mod error;
 mod incidents;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -34,7 +34,7 @@ backend_test! {
         app.clock.advance(time::Duration::days(5));
         app.status(&agent, &recent, "resolved").await;
         app.clock.advance(time::Duration::days(2) + time::Duration::minutes(1));
-        assert_eq!(support::timers::close_resolved(&app.state).await.ok(), Some(1));
+        assert_eq!(support::app::timers::close_resolved(&app.state).await.ok(), Some(1));
         assert_eq!(app.incident(&agent, &old).await["status"], "closed");
         assert_eq!(app.incident(&agent, &recent).await["status"], "resolved");
         let history = json_body(app.get(&agent, &format!("/incidents/{old}/history")).await).await;
@@ -54,8 +54,8 @@ backend_test! {
         app.status(&agent, &waiting, "pending").await;
         // Normal priority: 8 h to first response, 24×7 by default.
         app.clock.advance(time::Duration::hours(9));
-        assert_eq!(support::timers::sweep_sla(&app.state).await.ok(), Some(1));
-        assert_eq!(support::timers::sweep_sla(&app.state).await.ok(), Some(0), "recorded once");
+        assert_eq!(support::app::timers::sweep_sla(&app.state).await.ok(), Some(1));
+        assert_eq!(support::app::timers::sweep_sla(&app.state).await.ok(), Some(0), "recorded once");
         let shown = app.incident(&agent, &late).await;
         assert_eq!(shown["sla"]["first_response"]["breached"], true);
         let breached = json_body(app.get(&agent, "/incidents?sla=breached").await).await;

@@ -102,9 +102,9 @@ backend_test! {
         let sea = shop.product("The Sea", 1000, 5).await;
         let option = shop.delivery("Standard").await;
         for (card, reason) in [
-            (orders::payments::CARD_INSUFFICIENT_FUNDS, "insufficient_funds"),
-            (orders::payments::CARD_STOLEN, "stolen_card"),
-            (orders::payments::CARD_PROVIDER_ERROR, "provider_unavailable"),
+            (orders::clients::payments::CARD_INSUFFICIENT_FUNDS, "insufficient_funds"),
+            (orders::clients::payments::CARD_STOLEN, "stolen_card"),
+            (orders::clients::payments::CARD_PROVIDER_ERROR, "provider_unavailable"),
         ] {
             let ana = shop.customer().await;
             shop.add(&ana.token, &sea, 2).await;

@@ -66,7 +66,9 @@ pub enum Wiring {
 pub async fn spawn_shop_with(
     backend: Backend,
     customize: fn(&mut orders::Config),
-    provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
+    provider: Option<
+        fn(platform::db::Database) -> Arc<dyn orders::clients::payments::PaymentProvider>,
+    >,
 ) -> Shop {
     spawn_wired_shop(backend, customize, provider, Wiring::InProcess).await
 }
@@ -75,7 +77,9 @@ pub async fn spawn_shop_with(
 pub async fn spawn_wired_shop(
     backend: Backend,
     customize: fn(&mut orders::Config),
-    provider: Option<fn(platform::db::Database) -> Arc<dyn orders::payments::PaymentProvider>>,
+    provider: Option<
+        fn(platform::db::Database) -> Arc<dyn orders::clients::payments::PaymentProvider>,
+    >,
     wiring: Wiring,
 ) -> Shop {
     let identity_database = TestDatabase::new(backend).await;
@@ -86,13 +90,13 @@ pub async fn spawn_wired_shop(
     let identity = identity::build(
         identity::Config {
             database: identity_database.config.clone(),
-            key_file: identity::keys::KeyFile {
+            key_file: identity::app::keys::KeyFile {
                 path: keys.path().join("key.pem"),
                 create_if_missing: true,
             },
             tokens: identity::TokenConfig::default(),
             throttle: identity::domain::throttle::ThrottlePolicy::default(),
-            hashing: identity::hashing::HashingConfig::default(),
+            hashing: identity::app::hashing::HashingConfig::default(),
             first_admin: identity::FirstAdmin::Configured {
                 email: ADMIN_EMAIL.to_owned(),
                 password: SecretString::from(ADMIN_PASSWORD),
@@ -365,7 +369,7 @@ impl Shop {
         let database = platform::db::Database::connect(&self.orders_database.config)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        orders::payments::SimulatedProvider::new(database, 0)
+        orders::clients::payments::SimulatedProvider::new(database, 0)
             .ledger(order)
             .await
             .unwrap_or_else(|e| panic!("{e}"))

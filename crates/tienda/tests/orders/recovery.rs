@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use orders::payments::{
+use orders::clients::payments::{
     Charge, ChargeRequest, PaymentProvider, Refund, SimulatedProvider, Unavailable,
 };
 use platform::backend_test;
@@ -108,7 +108,7 @@ backend_test! {
         // A retry while the first is unfinished is told to wait, and charges nothing.
         assert_problem(shop.checkout(&ana.token, &key, &body).await, StatusCode::CONFLICT).await;
 
-        orders::recovery::run(&shop.orders, Duration::ZERO).await;
+        orders::app::recovery::run(&shop.orders, Duration::ZERO).await;
         let after = json_body(shop.get(&ana.token, &format!("/api/orders/{id}")).await).await;
         assert_eq!(after["status"], "paid");
         assert_eq!(shop.ledger(&id).await, (1, 0), "charged more than once");
@@ -119,7 +119,7 @@ backend_test! {
         assert_eq!(replay.status(), StatusCode::CREATED);
         assert_eq!(json_body(replay).await["id"], after["id"]);
         // Recovery again finds nothing to do.
-        orders::recovery::run(&shop.orders, Duration::ZERO).await;
+        orders::app::recovery::run(&shop.orders, Duration::ZERO).await;
         assert_eq!(shop.ledger(&id).await, (1, 0));
         assert_eq!(shop.stock(&sea).await, 1);
     }
@@ -136,10 +136,10 @@ backend_test! {
         let id = stalled_checkout(&shop, &ana.token, &key, &body).await;
         assert_eq!(shop.stock(&sea).await, 1, "the stock is held while the checkout runs");
         // Within the grace period recovery leaves a checkout alone: it may still be running.
-        orders::recovery::run(&shop.orders, Duration::from_secs(60)).await;
+        orders::app::recovery::run(&shop.orders, Duration::from_secs(60)).await;
         assert_eq!(json_body(shop.get(&ana.token, &format!("/api/orders/{id}")).await).await["status"], "pending_payment");
 
-        orders::recovery::run(&shop.orders, Duration::ZERO).await;
+        orders::app::recovery::run(&shop.orders, Duration::ZERO).await;
         let after = json_body(shop.get(&ana.token, &format!("/api/orders/{id}")).await).await;
         assert_eq!(after["status"], "cancelled");
         assert_eq!(after["status_reason"], "checkout_interrupted");

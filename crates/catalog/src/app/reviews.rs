@@ -60,7 +60,7 @@ pub async fn list(
     after: Option<Uuid>,
     limit: u32,
 ) -> Result<Vec<Review>, Error> {
-    crate::products::get(state, product_id).await?;
+    crate::app::products::get(state, product_id).await?;
     Ok(store::list_reviews(state.database.pool(), product_id, after, limit).await?)
 }
 
@@ -71,7 +71,7 @@ pub async fn create(
     product_id: Uuid,
     input: NewReview,
 ) -> Result<Review, Error> {
-    let product = crate::products::get(state, product_id).await?;
+    let product = crate::app::products::get(state, product_id).await?;
     if product.status == ProductStatus::Archived {
         return Err(Error::Conflict("The product is archived.".into()));
     }

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::incidents::{MAX_TEXT, event, get, note_agent, save};
 use crate::domain::status::Status;
 use crate::error::Error;
-use crate::incidents::{MAX_TEXT, event, get, note_agent, save};
 use crate::store::{self, Event, Incident};
 
 /// A reply or note.

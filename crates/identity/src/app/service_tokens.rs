@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::keys::TokenSubject;
 use crate::error::Error;
-use crate::keys::TokenSubject;
 
 /// The longest service name.
 const MAX_SERVICE_NAME: usize = 32;

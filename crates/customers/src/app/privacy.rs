@@ -8,9 +8,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::customers::audit;
 use crate::domain::customer::CustomerStatus;
 use crate::error::Error;
-use crate::records::audit;
 use crate::store::{self, Customer};
 
 /// Replaces the personal data of a record and redacts its audit trail, keeping its id
@@ -54,4 +54,14 @@ pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Cu
     state.events.commit(transaction).await?;
     tracing::info!(customer = %id, "customer erased");
     Ok(saved)
+}
+
+/// Erases every record deleted longer ago than the restore window. Returns how many.
+pub async fn erase_expired_deletions(state: &State) -> Result<usize, Error> {
+    let cutoff = platform::time::now() - state.restore_window;
+    let expired = store::deleted_before(state.database.pool(), cutoff).await?;
+    for id in &expired {
+        erase(state, None, *id).await?;
+    }
+    Ok(expired.len())
 }

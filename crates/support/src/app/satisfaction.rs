@@ -6,9 +6,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::incidents::{event, get, save};
 use crate::domain::status::Status;
 use crate::error::Error;
-use crate::incidents::{event, get, save};
 use crate::store::Incident;
 
 /// The customer rates a resolved incident, once.

@@ -12,10 +12,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::customers::{audit, get};
 use crate::domain::customer::{CustomerStatus, format_date};
 use crate::domain::service::ServiceStatus;
 use crate::error::Error;
-use crate::records::{audit, get};
 use crate::store::{self, ContractedService, StatusChange};
 
 /// A service to add.

@@ -13,7 +13,7 @@
 //!    then the reservation is released.
 //!
 //! Up to step 4 a failure frees the `Idempotency-Key` (nothing was charged). From step 4 on it
-//! does not: a retry gets 409 until [`crate::recovery`] has brought the order to its end, and
+//! does not: a retry gets 409 until [`crate::app::recovery`] has brought the order to its end, and
 //! then the stored answer.
 
 use contracts::clients::catalog::{Product, ReservationLine};
@@ -25,15 +25,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
-use crate::catalog::Reserved;
+use crate::app::settlement::{finish_declined, finish_paid};
+use crate::app::views::OrderView;
+use crate::clients::catalog::Reserved;
+use crate::clients::payments::{ChargeRequest, Outcome};
 use crate::domain::address::ShippingAddress;
 use crate::domain::card::Card;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
-use crate::payments::{ChargeRequest, Outcome};
-use crate::settlement::{finish_declined, finish_paid};
 use crate::store::{self, Order, OrderLine, PriceChange, Transition};
-use crate::views::OrderView;
 
 /// How many times a charge is asked again after the provider failed to answer.
 const CHARGE_ATTEMPTS: u32 = 3;
@@ -152,7 +152,7 @@ async fn place(
         return Err(Error::Invalid(errors));
     };
 
-    let Some((_, items)) = crate::carts::items_of(state, caller.user_id)
+    let Some((_, items)) = crate::app::carts::items_of(state, caller.user_id)
         .await?
         .filter(|(_, items)| !items.is_empty())
     else {

@@ -1,6 +1,6 @@
 //! How a checkout ends, once the provider has answered: the order's final state, the answer
 //! stored for its `Idempotency-Key`, and the catalog told to commit or release the stock. The
-//! checkout request runs these, and so does [`crate::recovery`] for a request that stopped.
+//! checkout request runs these, and so does [`crate::app::recovery`] for a request that stopped.
 
 use contracts::events::orders::{OrderPaid, OrderPaymentFailed};
 use platform::ApiError;
@@ -8,11 +8,11 @@ use platform::idempotency::Claim;
 use uuid::Uuid;
 
 use crate::State;
-use crate::catalog::Committed;
+use crate::app::views::OrderView;
+use crate::clients::catalog::Committed;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::store::{self, Order, Transition};
-use crate::views::OrderView;
 
 /// The charge was approved: the order is paid, its lines leave the cart, the answer is stored
 /// for the key (when a claim is given), and then the reservation is committed.
@@ -166,7 +166,7 @@ pub async fn commit_reservation(state: &State, order: &Order) -> Result<(), Erro
     )
     .await?;
     transaction.commit().await?;
-    crate::orders::refund(state, order.id, false).await
+    crate::app::orders::refund(state, order.id, false).await
 }
 
 /// Step `releasing`: the reserved stock goes back.

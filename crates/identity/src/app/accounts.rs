@@ -6,9 +6,9 @@ use platform::FieldError;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::sessions;
 use crate::domain::{DisplayName, Email, NewPassword};
 use crate::error::Error;
-use crate::sessions;
 use crate::store::{self, User};
 
 /// Checks the three fields of a registration together, so the client hears of every problem

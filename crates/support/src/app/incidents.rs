@@ -21,12 +21,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::views::{self, IncidentView, cache_sla};
 use crate::config::Assignment;
 use crate::domain::incident::{Category, Priority, Related, RelatedKind};
 use crate::domain::status::{Mover, Status, may_move};
 use crate::error::Error;
 use crate::store::{self, Event, Incident};
-use crate::views::{self, IncidentView, cache_sla};
 
 /// Longest subject.
 const MAX_SUBJECT: usize = 200;

@@ -18,9 +18,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::views::{CartLineView, CartView, LineProblem};
 use crate::error::Error;
 use crate::store::{self, CartItem};
-use crate::views::{CartLineView, CartView, LineProblem};
 use contracts::money::Money;
 
 /// The most units of one product in a cart.

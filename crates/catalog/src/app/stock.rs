@@ -270,9 +270,9 @@ pub async fn adjust(
     product_id: Uuid,
     input: StockAdjustment,
 ) -> Result<store::Product, Error> {
-    let product = crate::products::get(state, product_id).await?;
+    let product = crate::app::products::get(state, product_id).await?;
     if caller.role != Role::Service {
-        crate::products::may_change(caller, &product)?;
+        crate::app::products::may_change(caller, &product)?;
     }
     let reason =
         clean_text("reason", &input.reason, 1, 200).map_err(|e| Error::Invalid(vec![e]))?;
@@ -312,5 +312,5 @@ pub async fn adjust(
             .await?;
     }
     state.events.commit(transaction).await?;
-    crate::products::get(state, product_id).await
+    crate::app::products::get(state, product_id).await
 }

@@ -6,10 +6,10 @@ use platform::config::{ExposeSecret, SecretString};
 use platform::db::Database;
 use platform::events::Events;
 
+use crate::app::hashing::PasswordHasher;
 use crate::config::FirstAdmin;
 use crate::domain::{Email, NewPassword};
-use crate::hashing::PasswordHasher;
-use crate::{accounts, store};
+use crate::{app::accounts, store};
 
 /// The email of a generated administrator.
 pub const GENERATED_ADMIN_EMAIL: &str = "admin@tienda.localhost";

@@ -19,12 +19,12 @@ use platform::idempotency::Claim;
 use uuid::Uuid;
 
 use crate::State;
-use crate::catalog::Reserved;
-use crate::checkout::reservation_lines;
+use crate::app::checkout::reservation_lines;
+use crate::app::settlement;
+use crate::clients::catalog::Reserved;
+use crate::clients::payments::Outcome;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
-use crate::payments::Outcome;
-use crate::settlement;
 use crate::store::{self, Order, Transition};
 
 /// One round: every order stalled for longer than `grace`. Failures are logged and retried on
@@ -98,9 +98,9 @@ pub async fn recover(state: &State, id: Uuid) -> Result<(), Error> {
         Some(PendingStep::Releasing) => settlement::release_reservation(state, &order).await,
         Some(PendingStep::Refunding) => {
             let restock = order.status_reason.as_deref() != Some("stock_no_longer_held");
-            crate::orders::refund(state, order.id, restock).await
+            crate::app::orders::refund(state, order.id, restock).await
         }
-        Some(PendingStep::Restocking) => crate::orders::return_stock(state, order.id).await,
+        Some(PendingStep::Restocking) => crate::app::orders::return_stock(state, order.id).await,
     }
 }
 

@@ -1,11 +1,11 @@
 //! What happens with time alone: resolved incidents close, and SLA breaches are recorded.
 
 use crate::State;
+use crate::app::incidents::{move_to, save};
+use crate::app::views::{self, cache_sla};
 use crate::domain::status::{Mover, Status};
 use crate::error::Error;
-use crate::incidents::{move_to, save};
 use crate::store;
-use crate::views::{self, cache_sla};
 
 /// Closes every incident resolved longer ago than the configured time. Returns how many.
 pub async fn close_resolved(state: &State) -> Result<usize, Error> {

@@ -9,9 +9,9 @@ use platform::http::IfMatch;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::customers::{CustomerChange, apply_change, insert_in, new_record, save, save_in};
 use crate::domain::customer::CustomerStatus;
 use crate::error::Error;
-use crate::records::{CustomerChange, apply_change, insert_in, new_record, save, save_in};
 use crate::store::{self, Customer};
 
 /// An account, as identity announced it or as its token shows it.

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
-use crate::catalog::Restocked;
+use crate::clients::catalog::Restocked;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::store::{self, Order, OrderFilter, Transition};

@@ -16,11 +16,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::keys::TokenSubject;
 use crate::domain::email::normalise;
 use crate::domain::password::MAX_LENGTH;
 use crate::domain::throttle::{account_key, address_key, seconds_locked};
 use crate::error::Error;
-use crate::keys::TokenSubject;
 use crate::store::{self, User};
 
 /// What a login or a refresh answers.

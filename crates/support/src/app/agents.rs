@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::incidents::note_agent;
 use crate::error::Error;
-use crate::incidents::note_agent;
 use crate::store::{self, Agent};
 
 /// A change to an agent.

@@ -6,11 +6,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::incidents::{event, get, note_agent, publish_status_change, writable};
+use crate::app::views::{self, cache_sla};
 use crate::domain::status::Status;
 use crate::error::Error;
-use crate::incidents::{event, get, note_agent, publish_status_change, writable};
 use crate::store::{self, Event, Incident};
-use crate::views::{self, cache_sla};
 
 /// Folds incident `id` into `into` (staff): its conversation is copied into the target, and it
 /// stays behind, merged, pointing to the target. Both must be the same customer's.

@@ -1,0 +1,4 @@
+//! Adapters to other services and providers.
+
+pub mod catalog;
+pub mod payments;
