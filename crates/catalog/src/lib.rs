@@ -5,7 +5,8 @@
 //! [`app`] (what the routes do: categories, products, stock with reservations, reviews),
 //! [`store`] (all SQL, full-text search per backend), `http` (one file per resource, and
 //! `http/error.rs`, the one mapping of [`error::Error`] to problem documents), [`events`] (what
-//! it publishes), [`demo`], `migrations/{sqlite,postgres}` (two sets: full-text search differs).
+//! it publishes), [`demo`], `migrations/` (with the text index per backend in
+//! `sqlite/` and `postgres/`).
 
 pub mod app;
 pub mod config;
@@ -27,8 +28,9 @@ use platform::http::ReadinessCheck;
 pub use config::Config;
 pub use http::PREFIX;
 
-/// The schema, per backend: full-text search is FTS5 on SQLite and a `tsvector` on PostgreSQL.
-pub static MIGRATIONS: Migrations = Migrations::PerBackend {
+/// The schema: shared, but for the text index (FTS5 on SQLite, a `tsvector` on PostgreSQL).
+pub static MIGRATIONS: Migrations = Migrations {
+    shared: sqlx::migrate!("./migrations"),
     sqlite: sqlx::migrate!("migrations/sqlite"),
     postgres: sqlx::migrate!("migrations/postgres"),
 };

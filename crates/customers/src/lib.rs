@@ -32,7 +32,7 @@ pub use config::Config;
 pub use http::PREFIX;
 
 /// The schema: one set for both backends.
-pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
+pub static MIGRATIONS: Migrations = Migrations::shared(sqlx::migrate!("./migrations"));
 
 /// How often deleted records past their restore window are erased.
 const ERASE_INTERVAL: Duration = Duration::from_secs(60 * 60);

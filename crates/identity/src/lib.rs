@@ -37,7 +37,7 @@ pub use config::{Config, FirstAdmin, TokenConfig};
 pub use http::PREFIX;
 
 /// The schema: one set for both backends.
-pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
+pub static MIGRATIONS: Migrations = Migrations::shared(sqlx::migrate!("./migrations"));
 
 /// How often expired sessions, tokens and throttle rows are deleted.
 const PRUNE_INTERVAL: Duration = Duration::from_secs(10 * 60);

@@ -36,7 +36,7 @@ pub use config::Config;
 pub use http::PREFIX;
 
 /// The schema: one set for both backends.
-pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
+pub static MIGRATIONS: Migrations = Migrations::shared(sqlx::migrate!("./migrations"));
 
 /// What the routes share.
 pub struct Inner {

@@ -2,10 +2,9 @@
 //!
 //! Services write their SQL once, against sqlx's `Any` driver, in the common subset of the two
 //! dialects: `$1` placeholders, `RETURNING`, `ON CONFLICT`, TEXT ids (UUIDv7) and TEXT times
-//! (RFC 3339, fixed width, so they sort and compare as text). A service's migrations are one
-//! folder when its DDL is in that common subset too ([`Migrations::Shared`]), and one folder per
-//! backend only where the dialects must differ ([`Migrations::PerBackend`]: full-text search, an
-//! auto-increment key). `docs/adr/0002-database-layer.md` records why.
+//! (RFC 3339, fixed width, so they sort and compare as text). A service's DDL is in that common
+//! subset too, one `migrations/` folder, but for what must differ by backend (a text index, an
+//! auto-increment key): see [`Migrations`]. `docs/adr/0002-database-layer.md` records why.
 //!
 //! SQLite is opened in WAL mode with `synchronous=FULL` (a commit is on disk before a 2xx is
 //! sent), foreign keys on and a busy timeout. Write transactions on SQLite begin with
@@ -83,37 +82,44 @@ impl std::fmt::Debug for DatabaseConfig {
     }
 }
 
-/// A service's migrations, embedded with `sqlx::migrate!`.
-pub enum Migrations {
-    /// One set for both backends: the DDL is in the dialects' common subset (`BIGINT`, `TEXT`,
-    /// `CHECK`, partial indexes), as most of it is.
-    Shared(Migrator),
-    /// A set per backend, for DDL that must differ.
-    PerBackend {
-        /// DDL for SQLite.
-        sqlite: Migrator,
-        /// DDL for PostgreSQL.
-        postgres: Migrator,
-    },
+/// A service's migrations, embedded with `sqlx::migrate!`: the DDL both backends share, and
+/// the little that must differ, applied after it.
+pub struct Migrations {
+    /// DDL in the dialects' common subset (`TEXT`, `BIGINT`, `CHECK`, partial indexes): most of
+    /// it, in the service's `migrations/`.
+    pub shared: Migrator,
+    /// DDL for SQLite only (`migrations/sqlite/`); empty for most services.
+    pub sqlite: Migrator,
+    /// DDL for PostgreSQL only (`migrations/postgres/`); empty for most services.
+    pub postgres: Migrator,
 }
 
 impl Migrations {
     /// No tables: for a database that holds only the platform's own (tests, benchmarks).
-    pub const NONE: Migrations = Migrations::Shared(Migrator::DEFAULT);
+    pub const NONE: Migrations = Migrations::shared(Migrator::DEFAULT);
 
-    /// The set to run on `backend`.
-    pub fn for_backend(&self, backend: Backend) -> &Migrator {
-        match (self, backend) {
-            (Migrations::Shared(migrator), _) => migrator,
-            (Migrations::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
-            (Migrations::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+    /// Migrations that are all shared.
+    pub const fn shared(shared: Migrator) -> Self {
+        Self {
+            shared,
+            sqlite: Migrator::DEFAULT,
+            postgres: Migrator::DEFAULT,
+        }
+    }
+
+    /// The sets to run on `backend`, in order.
+    fn for_backend(&self, backend: Backend) -> [&Migrator; 2] {
+        match backend {
+            Backend::Sqlite => [&self.shared, &self.sqlite],
+            Backend::Postgres => [&self.shared, &self.postgres],
         }
     }
 }
 
-/// The platform's tables, in every service's database. Two sets: the outbox's sequence is an
-/// auto-increment key, spelled differently by each dialect.
-static PLATFORM_MIGRATIONS: Migrations = Migrations::PerBackend {
+/// The platform's tables, in every service's database. Per backend: the outbox's sequence is
+/// an auto-increment key, spelled differently by each dialect.
+static PLATFORM_MIGRATIONS: Migrations = Migrations {
+    shared: Migrator::DEFAULT,
     sqlite: sqlx::migrate!("migrations/sqlite"),
     postgres: sqlx::migrate!("migrations/postgres"),
 };
@@ -156,14 +162,19 @@ impl Database {
         Ok(Self { pool, backend })
     }
 
-    /// Brings the schema up to date: the service's migrations for this backend, then the
-    /// platform's own tables (the event outbox and inbox), which every service database holds.
+    /// Brings the schema up to date: the service's shared migrations, then its migrations for
+    /// this backend, then the platform's own tables (the event outbox and inbox), which every
+    /// service database holds.
     ///
-    /// Both sets share sqlx's one migrations table, told apart by version (the platform's are
-    /// 900001 and up), so each run ignores the versions the other set applied.
+    /// The sets share sqlx's one migrations table, told apart by version (a service numbers its
+    /// backend-specific ones after the shared ones it builds on; the platform's are 900001 and
+    /// up), so each run ignores the versions the other sets applied.
     pub async fn migrate(&self, migrations: &Migrations) -> anyhow::Result<()> {
-        for set in [migrations, &PLATFORM_MIGRATIONS] {
-            let migrator = set.for_backend(self.backend);
+        let sets = migrations
+            .for_backend(self.backend)
+            .into_iter()
+            .chain(PLATFORM_MIGRATIONS.for_backend(self.backend));
+        for migrator in sets {
             let migrator = Migrator {
                 migrations: migrator.migrations.clone(),
                 ignore_missing: true,

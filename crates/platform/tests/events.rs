@@ -145,7 +145,8 @@ async fn database(mode: Mode) -> (TestDatabase, Database) {
         Ok(database) => database,
         Err(error) => panic!("cannot open the test database: {error:#}"),
     };
-    let migrations = platform::db::Migrations::PerBackend {
+    let migrations = platform::db::Migrations {
+        shared: sqlx::migrate::Migrator::DEFAULT,
         sqlite: sqlx::migrate!("tests/migrations/sqlite"),
         postgres: sqlx::migrate!("tests/migrations/postgres"),
     };

@@ -31,7 +31,7 @@ pub use config::{Assignment, Config};
 pub use http::PREFIX;
 
 /// The schema: one set for both backends.
-pub static MIGRATIONS: Migrations = Migrations::Shared(sqlx::migrate!("./migrations"));
+pub static MIGRATIONS: Migrations = Migrations::shared(sqlx::migrate!("./migrations"));
 
 /// How often SLA clocks are swept for breaches and resolved incidents closed.
 const TIMER_INTERVAL: Duration = Duration::from_secs(60);

@@ -6,8 +6,8 @@
 //! key, which is how recovery learns what happened to a checkout that stopped mid-way.
 //!
 //! The simulated provider behaves like one in test mode. It keeps its own books (tables
-//! `simulated_charges` and `simulated_refunds`, written in their own transactions, as a real
-//! provider's are on its side) and answers by card number:
+//! `simulated_charges` and `simulated_refunds`, written by `store::payments` in their own
+//! transactions, as a real provider's are on its side) and answers by card number:
 //!
 //! | number | answer |
 //! |---|---|
@@ -18,11 +18,9 @@
 
 use futures::future::BoxFuture;
 use platform::db::Database;
-use platform::time::to_db;
-use sqlx::Row;
-use uuid::Uuid;
 
 use crate::domain::card::Card;
+use crate::store::{self, NewSimulatedCharge, SimulatedCharge};
 
 /// What a charge came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,63 +128,32 @@ impl SimulatedProvider {
         } else {
             None
         };
-        let id = format!("ch_{}", Uuid::now_v7().simple());
-        let inserted = sqlx::query(
-            "INSERT INTO simulated_charges (id, idempotency_key, amount, currency, card_brand, \
-             card_last4, outcome, decline_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(request.idempotency_key)
-        .bind(request.amount)
-        .bind(request.currency)
-        .bind(card.brand())
-        .bind(card.last4())
-        .bind(if decline.is_some() { "declined" } else { "approved" })
-        .bind(decline)
-        .bind(to_db(platform::time::now()))
-        .execute(self.database.pool())
-        .await
-        .map_err(unavailable)?;
-        if inserted.rows_affected() == 0 {
+        let new = NewSimulatedCharge {
+            idempotency_key: request.idempotency_key,
+            amount: request.amount,
+            currency: request.currency,
+            card_brand: card.brand(),
+            card_last4: card.last4(),
+            decline_code: decline,
+        };
+        match store::insert_simulated_charge(self.database.pool(), &new)
+            .await
+            .map_err(unavailable)?
+        {
+            Some(charge) => Ok(charge.into()),
             // A concurrent request with the same key won: its charge is the charge.
-            return self
+            None => self
                 .find(request.idempotency_key)
                 .await?
-                .ok_or_else(|| Unavailable("the charge vanished".to_owned()));
+                .ok_or_else(|| Unavailable("the charge vanished".to_owned())),
         }
-        Ok(Charge {
-            id,
-            outcome: decline.map_or(Outcome::Approved, |code| Outcome::Declined(code.to_owned())),
-            amount: request.amount,
-        })
     }
 
     async fn find(&self, key: &str) -> Result<Option<Charge>, Unavailable> {
-        let row = sqlx::query(
-            "SELECT id, amount, outcome, decline_code FROM simulated_charges WHERE idempotency_key = $1",
-        )
-        .bind(key)
-        .fetch_optional(self.database.pool())
-        .await
-        .map_err(unavailable)?;
-        let Some(row) = row else { return Ok(None) };
-        let read = || -> Result<Charge, sqlx::Error> {
-            let outcome: String = row.try_get("outcome")?;
-            Ok(Charge {
-                id: row.try_get("id")?,
-                amount: row.try_get("amount")?,
-                outcome: if outcome == "approved" {
-                    Outcome::Approved
-                } else {
-                    Outcome::Declined(
-                        row.try_get::<Option<String>, _>("decline_code")?
-                            .unwrap_or_default(),
-                    )
-                },
-            })
-        };
-        read().map(Some).map_err(unavailable)
+        let charge = store::find_simulated_charge(self.database.pool(), key)
+            .await
+            .map_err(unavailable)?;
+        Ok(charge.map(Charge::from))
     }
 
     async fn refund_now(
@@ -195,59 +162,33 @@ impl SimulatedProvider {
         amount: i64,
         key: &str,
     ) -> Result<Refund, Unavailable> {
-        let mut transaction = self.database.begin().await.map_err(unavailable)?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM simulated_refunds WHERE idempotency_key = $1")
-                .bind(key)
-                .fetch_optional(&mut *transaction)
-                .await
-                .map_err(unavailable)?;
-        if let Some(id) = existing {
-            return Ok(Refund { id });
-        }
-        // Never more back than was taken.
-        let updated = sqlx::query(
-            "UPDATE simulated_charges SET refunded_amount = refunded_amount + $1 \
-             WHERE id = $2 AND outcome = 'approved' AND refunded_amount + $1 <= amount",
-        )
-        .bind(amount)
-        .bind(charge_id)
-        .execute(&mut *transaction)
-        .await
-        .map_err(unavailable)?;
-        if updated.rows_affected() == 0 {
-            return Err(Unavailable(format!(
+        match store::refund_simulated_charge(&self.database, charge_id, amount, key)
+            .await
+            .map_err(unavailable)?
+        {
+            Some(id) => Ok(Refund { id }),
+            None => Err(Unavailable(format!(
                 "charge {charge_id} cannot be refunded {amount}"
-            )));
+            ))),
         }
-        let id = format!("re_{}", Uuid::now_v7().simple());
-        sqlx::query(
-            "INSERT INTO simulated_refunds (id, charge_id, idempotency_key, amount, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(charge_id)
-        .bind(key)
-        .bind(amount)
-        .bind(to_db(platform::time::now()))
-        .execute(&mut *transaction)
-        .await
-        .map_err(unavailable)?;
-        transaction.commit().await.map_err(unavailable)?;
-        Ok(Refund { id })
     }
 
     /// How many charges were made with `idempotency_key` and their total refunded (tests and
     /// support look here: "was this customer charged twice?").
     pub async fn ledger(&self, idempotency_key: &str) -> anyhow::Result<(i64, i64)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS charges, CAST(COALESCE(SUM(refunded_amount), 0) AS BIGINT) AS refunded \
-             FROM simulated_charges WHERE idempotency_key = $1",
-        )
-        .bind(idempotency_key)
-        .fetch_one(self.database.pool())
-        .await?;
-        Ok((row.try_get("charges")?, row.try_get("refunded")?))
+        Ok(store::simulated_ledger(self.database.pool(), idempotency_key).await?)
+    }
+}
+
+impl From<SimulatedCharge> for Charge {
+    fn from(charge: SimulatedCharge) -> Self {
+        Self {
+            id: charge.id,
+            amount: charge.amount,
+            outcome: charge
+                .decline_code
+                .map_or(Outcome::Approved, Outcome::Declined),
+        }
     }
 }
 

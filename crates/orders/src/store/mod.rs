@@ -1,13 +1,15 @@
-//! The only code that speaks SQL for the orders service: carts, orders, delivery options.
-//! (The simulated payment provider keeps its own books in `payments`.)
+//! The only code that speaks SQL for the orders service: carts, orders, delivery options, and
+//! the simulated payment provider's books (`payments`).
 
 mod carts;
 mod delivery;
 mod orders;
+mod payments;
 
 pub use carts::*;
 pub use delivery::*;
 pub use orders::*;
+pub use payments::*;
 
 use sqlx::Any;
 

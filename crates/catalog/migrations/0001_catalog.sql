@@ -1,5 +1,6 @@
--- Categories (a tree), products with their kind's attributes, and the full-text index over
--- products. Ids are UUIDv7 text; times fixed-width RFC 3339 UTC text; money integer minor units.
+-- Categories (a tree) and products with their kind's attributes, on both backends. The text
+-- index over products differs by backend: `sqlite/` and `postgres/` hold it (0003).
+-- Ids are UUIDv7 text; times fixed-width RFC 3339 UTC text; money integer minor units.
 
 CREATE TABLE categories (
     id         TEXT PRIMARY KEY NOT NULL,
@@ -40,14 +41,9 @@ CREATE TABLE products (
     version        BIGINT NOT NULL CHECK (version >= 1),
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
-    -- Full-text search over name, description, author and tags.
-    search         TSVECTOR GENERATED ALWAYS AS (
-        to_tsvector('simple', name || ' ' || description || ' ' || COALESCE(author, '') || ' ' || tag_text)
-    ) STORED,
     CHECK ((kind = 'pet') = (pet_status IS NOT NULL))
 );
 CREATE INDEX products_listing ON products (status, id);
 CREATE INDEX products_category ON products (category_id, status, id);
 CREATE INDEX products_price ON products (status, price_amount, id);
 CREATE INDEX products_seller ON products (seller_id, id);
-CREATE INDEX products_search ON products USING GIN (search);
