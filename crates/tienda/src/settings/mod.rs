@@ -2,16 +2,18 @@
 //! file (`tienda.toml`, or `--config`), then `TIENDA_*` environment variables and flags.
 //!
 //! [`Overrides`] is what clap reads (each flag also reads its environment variable, and `--help`
-//! lists both); [`Settings`] is the merged result, turned into each service's typed config.
+//! lists both); [`Settings`] is the merged result, turned into each service's typed config in
+//! `typed.rs`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
 use platform::config::SecretString;
 use platform::telemetry::LogFormat;
 use serde::{Deserialize, Serialize};
+
+mod typed;
 
 /// The merged settings. Field docs are in [`Overrides`], which `--help` prints.
 #[derive(Debug, Clone, Deserialize)]
@@ -363,111 +365,4 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_SUPPORT_AUTO_CLOSE_SECS", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_auto_close_secs: Option<u64>,
-}
-
-impl Settings {
-    /// The catalog's config on `database`.
-    pub fn catalog(&self, database: platform::db::DatabaseConfig) -> catalog::Config {
-        catalog::Config {
-            reservation_ttl: Duration::from_secs(self.catalog_reservation_ttl_secs.max(1)),
-            ..catalog::Config::new(database)
-        }
-    }
-
-    /// The orders service's config on `database`.
-    pub fn orders(&self, database: platform::db::DatabaseConfig) -> orders::Config {
-        orders::Config {
-            payment_limit: self.orders_payment_limit.max(0),
-            recovery_grace: Duration::from_secs(self.orders_recovery_grace_secs),
-            ..orders::Config::new(database)
-        }
-    }
-
-    /// The event backbone's behaviour.
-    pub fn events(&self) -> anyhow::Result<platform::events::EventsConfig> {
-        anyhow::ensure!(
-            self.events_max_attempts >= 1,
-            "TIENDA_EVENTS_MAX_ATTEMPTS must be at least 1"
-        );
-        Ok(platform::events::EventsConfig {
-            max_attempts: self.events_max_attempts,
-            outbox_retention: Duration::from_secs(self.events_outbox_retention_secs),
-            inbox_retention: Duration::from_secs(self.events_inbox_retention_secs),
-            ..platform::events::EventsConfig::default()
-        })
-    }
-
-    /// The HTTP edge's config.
-    pub fn http(&self) -> platform::http::HttpConfig {
-        platform::http::HttpConfig {
-            addr: self.addr,
-            body_limit_bytes: self.body_limit_bytes,
-            request_timeout: Duration::from_secs(self.request_timeout_secs),
-            trust_forwarded_for: self.trust_forwarded_for,
-        }
-    }
-
-    /// Token settings for identity.
-    pub fn tokens(&self) -> identity::TokenConfig {
-        identity::TokenConfig {
-            issuer: self.token_issuer.clone(),
-            audience: self.token_audience.clone(),
-            access_ttl: Duration::from_secs(self.access_token_ttl_secs),
-            refresh_ttl: Duration::from_secs(self.refresh_token_ttl_secs),
-        }
-    }
-
-    /// Brute-force limits for identity.
-    pub fn throttle(&self) -> identity::domain::throttle::ThrottlePolicy {
-        identity::domain::throttle::ThrottlePolicy {
-            max_failures_per_account: self.login_max_failures_per_account,
-            max_failures_per_address: self.login_max_failures_per_address,
-            window: Duration::from_secs(self.login_window_secs),
-            lockout: Duration::from_secs(self.login_lockout_secs),
-        }
-    }
-
-    /// Support's configuration on a database.
-    pub fn support(
-        &self,
-        database: platform::db::DatabaseConfig,
-        demo_data: bool,
-    ) -> anyhow::Result<support::Config> {
-        let holidays: Vec<&str> = self
-            .support_holidays
-            .split(',')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .collect();
-        let calendar = support::domain::calendar::Calendar::parse(
-            &self.support_time_zone,
-            &self.support_hours,
-            &holidays,
-        )
-        .map_err(|error| anyhow::anyhow!("invalid support calendar (TIENDA_SUPPORT_*): {error}"))?;
-        let policies = support::domain::sla::Policies::parse(&self.support_sla)
-            .map_err(|error| anyhow::anyhow!("invalid TIENDA_SUPPORT_SLA: {error}"))?;
-        Ok(support::Config {
-            demo_data,
-            calendar,
-            policies,
-            assignment: match self.support_assignment {
-                AssignmentSetting::Off => support::Assignment::Off,
-                AssignmentSetting::RoundRobin => support::Assignment::RoundRobin,
-                AssignmentSetting::LeastOpen => support::Assignment::LeastOpen,
-            },
-            reopen_window: Duration::from_secs(self.support_reopen_window_secs),
-            auto_close_after: Duration::from_secs(self.support_auto_close_secs),
-            ..support::Config::new(database)
-        })
-    }
-
-    /// Hashing bounds for identity.
-    pub fn hashing(&self) -> identity::app::hashing::HashingConfig {
-        let defaults = identity::app::hashing::HashingConfig::default();
-        identity::app::hashing::HashingConfig {
-            concurrency: self.hash_concurrency.unwrap_or(defaults.concurrency),
-            queue: self.hash_queue.unwrap_or(defaults.queue),
-        }
-    }
 }
