@@ -8,20 +8,19 @@
 mod categories;
 mod products;
 mod reviews;
+mod search;
 mod stock;
 
 pub use categories::{
     Category, category_in_use, delete_category, find_category, insert_category, list_categories,
     update_category,
 };
-pub use products::{
-    After, Product, ProductQuery, ProductStatus, Sort, find_product, insert_product,
-    search_products, update_product,
-};
+pub use products::{Product, ProductStatus, find_product, insert_product, update_product};
 pub use reviews::{
     Review, delete_review, find_review, find_review_by_author, insert_review, list_reviews,
     update_review,
 };
+pub use search::{After, ProductQuery, Sort, search_products};
 pub use stock::{
     Reservation, ReservationStatus, adjust_stock, available, expired_reservations,
     find_reservation, find_reservation_by_order, insert_reservation, insert_reservation_lines,

@@ -8,7 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::State;
-use crate::app::customers::audit;
+use crate::app::audit::audit;
 use crate::domain::customer::CustomerStatus;
 use crate::error::Error;
 use crate::store::{self, Customer};

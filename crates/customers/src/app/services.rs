@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
-use crate::app::customers::{audit, get};
+use crate::app::audit::audit;
+use crate::app::customers::get;
 use crate::domain::customer::{CustomerStatus, format_date};
 use crate::domain::service::ServiceStatus;
 use crate::error::Error;

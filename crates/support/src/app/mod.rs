@@ -5,6 +5,7 @@ pub mod agents;
 pub mod conversation;
 pub mod incidents;
 pub mod merging;
+pub mod opening;
 pub mod satisfaction;
 pub mod timers;
 pub mod views;
