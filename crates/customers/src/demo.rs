@@ -3,6 +3,7 @@
 //! records, so it obeys every rule.
 
 use contracts::Email;
+use serde::Deserialize;
 use time::macros::date;
 
 use crate::State;
@@ -12,49 +13,28 @@ use crate::domain::customer::{Address, CustomerStatus};
 use crate::domain::service::ServiceStatus;
 use crate::store::{self, Customer};
 
-const GIVEN: [&str; 12] = [
-    "Lucía",
-    "Mateo",
-    "Sofía",
-    "Hugo",
-    "Valentina",
-    "Martín",
-    "Camila",
-    "Diego",
-    "Elena",
-    "Pablo",
-    "Isabel",
-    "Andrés",
-];
-const FAMILY: [&str; 12] = [
-    "García",
-    "Fernández",
-    "López",
-    "Martínez",
-    "Sánchez",
-    "Pérez",
-    "Gómez",
-    "Ruiz",
-    "Hernández",
-    "Díaz",
-    "Moreno",
-    "Álvarez",
-];
-const CITIES: [(&str, &str, &str); 6] = [
-    ("Madrid", "28013", "ES"),
-    ("Barcelona", "08002", "ES"),
-    ("Sevilla", "41004", "ES"),
-    ("Valencia", "46002", "ES"),
-    ("Ciudad de México", "06700", "MX"),
-    ("Guadalajara", "44100", "MX"),
-];
-const SERVICES: [(&str, Option<&str>); 5] = [
-    ("Fibra 600 Mb", Some("Hogar")),
-    ("TV Total", Some("Premium")),
-    ("Móvil 30 GB", None),
-    ("Soporte técnico", Some("Plus")),
-    ("Fibra 1 Gb", Some("Empresa")),
-];
+/// The demo customers' data (`demo/customers.json`): names, cities and services combined into
+/// three dozen records.
+#[derive(Deserialize)]
+struct DemoCustomers {
+    given_names: Vec<String>,
+    family_names: Vec<String>,
+    cities: Vec<DemoCity>,
+    services: Vec<DemoService>,
+}
+
+#[derive(Deserialize)]
+struct DemoCity {
+    city: String,
+    postal_code: String,
+    country: String,
+}
+
+#[derive(Deserialize)]
+struct DemoService {
+    name: String,
+    plan: Option<String>,
+}
 
 fn ascii(text: &str) -> String {
     text.chars()
@@ -75,10 +55,18 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
     if store::count_customers(state.database.pool()).await? > 0 {
         return Ok(());
     }
+    let demo: DemoCustomers = serde_json::from_str(include_str!("../demo/customers.json"))?;
+    anyhow::ensure!(
+        !demo.given_names.is_empty()
+            && !demo.family_names.is_empty()
+            && !demo.cities.is_empty()
+            && !demo.services.is_empty(),
+        "the demo customers' data is incomplete"
+    );
     for n in 0..36usize {
-        let given = GIVEN[n % GIVEN.len()];
-        let family = FAMILY[(n * 5 + n / 12) % FAMILY.len()];
-        let (city, postal_code, country) = CITIES[n % CITIES.len()];
+        let given = &demo.given_names[n % demo.given_names.len()];
+        let family = &demo.family_names[(n * 5 + n / 12) % demo.family_names.len()];
+        let place = &demo.cities[n % demo.cities.len()];
         let email = Email::parse(&format!(
             "{}.{}{}@example.com",
             ascii(given),
@@ -90,8 +78,8 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
         let customer = Customer {
             id: uuid::Uuid::now_v7(),
             user_id: None,
-            given_name: given.to_owned(),
-            family_name: family.to_owned(),
+            given_name: given.clone(),
+            family_name: family.clone(),
             email: email.to_string(),
             phone: Some(format!("+34{}", 600_000_000 + n * 7_919)),
             birth_date: date!(1950 - 01 - 01)
@@ -100,10 +88,10 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
                 label: Some("home".into()),
                 line1: format!("Calle Mayor {}", n + 1),
                 line2: (n % 3 == 0).then(|| format!("{}º {}", n % 7 + 1, ["A", "B", "C"][n % 3])),
-                city: city.into(),
-                postal_code: postal_code.into(),
+                city: place.city.clone(),
+                postal_code: place.postal_code.clone(),
                 region: None,
-                country: country.into(),
+                country: place.country.clone(),
             }],
             status: CustomerStatus::Active,
             version: 1,
@@ -113,7 +101,7 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
         };
         let customer = insert_with_audit(state, None, customer, "customer.created").await?;
         for k in 0..(n % 3 + 1) {
-            let (name, plan) = SERVICES[(n + k) % SERVICES.len()];
+            let service = &demo.services[(n + k) % demo.services.len()];
             let started = date!(2023 - 01 - 15)
                 .checked_add(time::Duration::days(((n * 37 + k * 91) % 900) as i64));
             let status = match (n + k) % 7 {
@@ -126,8 +114,8 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
                 None,
                 customer.id,
                 NewService {
-                    name: name.into(),
-                    plan: plan.map(str::to_owned),
+                    name: service.name.clone(),
+                    plan: service.plan.clone(),
                     started_on: started
                         .map(crate::domain::customer::format_date)
                         .unwrap_or_else(|| "2024-01-01".into()),

@@ -1,8 +1,9 @@
-//! Demo data: three agents and a dozen incidents in every state, seeded once into an empty
-//! database, made through the same code as real ones.
+//! Demo data: three agents and a dozen incidents in every state (`demo/support.json`), seeded
+//! once into an empty database, made through the same code as real ones.
 
 use contracts::auth::Role;
 use platform::auth::Caller;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::State;
@@ -12,6 +13,28 @@ use crate::app::merging::merge;
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
 use crate::store;
+
+/// The demo desk's data (`demo/support.json`).
+#[derive(Deserialize)]
+struct DemoSupport {
+    agents: Vec<Person>,
+    customers: Vec<Person>,
+    incidents: Vec<DemoIncident>,
+}
+
+#[derive(Deserialize)]
+struct Person {
+    name: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct DemoIncident {
+    subject: String,
+    category: Category,
+    priority: Priority,
+    status: Status,
+}
 
 fn caller(role: Role, name: &str, email: &str) -> Caller {
     Caller {
@@ -28,100 +51,29 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
     if !store::list_agents(state.database.pool()).await?.is_empty() {
         return Ok(());
     }
-    let agents = [
-        caller(Role::Agent, "Irene (soporte)", "irene@tienda.localhost"),
-        caller(Role::Agent, "Tomás (soporte)", "tomas@tienda.localhost"),
-        caller(Role::Agent, "Nuria (soporte)", "nuria@tienda.localhost"),
-    ];
+    let demo: DemoSupport = serde_json::from_str(include_str!("../demo/support.json"))?;
+    let agents: Vec<Caller> = demo
+        .agents
+        .iter()
+        .map(|agent| caller(Role::Agent, &agent.name, &agent.email))
+        .collect();
     for agent in &agents {
         crate::app::incidents::note_agent(state, agent).await?;
     }
-    let subjects: [(&str, Category, Priority, Status); 12] = [
-        (
-            "The router keeps dropping the connection",
-            Category::Service,
-            Priority::High,
-            Status::New,
-        ),
-        (
-            "Order arrived with a broken spine",
-            Category::Order,
-            Priority::Normal,
-            Status::New,
-        ),
-        (
-            "Charged twice for one order",
-            Category::Billing,
-            Priority::Urgent,
-            Status::Open,
-        ),
-        (
-            "Which food for a 3-month-old kitten?",
-            Category::Product,
-            Priority::Low,
-            Status::Open,
-        ),
-        (
-            "TV package missing sports channels",
-            Category::Service,
-            Priority::Normal,
-            Status::Pending,
-        ),
-        (
-            "Invoice address is wrong",
-            Category::Billing,
-            Priority::Low,
-            Status::Pending,
-        ),
-        (
-            "Waiting for the courier's report",
-            Category::Order,
-            Priority::Normal,
-            Status::OnHold,
-        ),
-        (
-            "Parrot cage arrived without a door",
-            Category::Product,
-            Priority::High,
-            Status::Resolved,
-        ),
-        (
-            "Cannot download my invoice",
-            Category::Billing,
-            Priority::Normal,
-            Status::Resolved,
-        ),
-        (
-            "Book delivered to a neighbour",
-            Category::Order,
-            Priority::Normal,
-            Status::Closed,
-        ),
-        (
-            "Fibre installation appointment",
-            Category::Service,
-            Priority::Normal,
-            Status::Closed,
-        ),
-        (
-            "Charged twice (same as before)",
-            Category::Billing,
-            Priority::Normal,
-            Status::Merged,
-        ),
-    ];
-    let customers = [
-        ("Lucía García", "lucia.garcia1@example.com"),
-        ("Mateo López", "mateo.lopez2@example.com"),
-        ("Sofía Ruiz", "sofia.ruiz3@example.com"),
-    ];
     let mut billing_dispute = None;
-    for (n, (subject, category, priority, status)) in subjects.into_iter().enumerate() {
+    for (n, incident) in demo.incidents.into_iter().enumerate() {
+        let (subject, category, priority, status) = (
+            incident.subject,
+            incident.category,
+            incident.priority,
+            incident.status,
+        );
         let agent = &agents[n % agents.len()];
-        let (name, email) = customers[n % customers.len()];
+        let customer = &demo.customers[n % demo.customers.len()];
+        let (name, email) = (customer.name.as_str(), customer.email.as_str());
         let input = NewIncident {
-            subject: subject.into(),
             description: format!("{subject}. Could you help, please?"),
+            subject,
             category,
             related: None,
             priority: Some(priority),
