@@ -8,7 +8,12 @@
 //! each test creates its own, `tienda_test_<uuid>`, and drops it afterwards) and
 //! `TIENDA_TEST_AMQP_URL`; a test that runs without its server fails, it never passes empty.
 
+pub mod client;
 pub mod events;
+
+pub use client::{
+    Anonymous, Bearer, TestClient, TestUser, etag, serve, serve_with_http, unique_email,
+};
 
 use std::net::SocketAddr;
 

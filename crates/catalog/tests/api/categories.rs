@@ -13,22 +13,22 @@ backend_test! {
         let books = app.category("Books", None).await;
         let fiction = app.category("Fiction", Some(&books)).await;
         app.category("Pets", None).await;
-        let tree = json_body(app.get("/categories").await).await;
+        let tree = json_body(app.get(Anonymous, "/categories").await).await;
         let items = tree["items"].as_array().cloned().unwrap_or_default();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0]["name"], "Books");
         assert_eq!(items[0]["children"][0]["id"], fiction.as_str());
-        let flat = json_body(app.get("/categories?flat=true").await).await;
+        let flat = json_body(app.get(Anonymous, "/categories?flat=true").await).await;
         let flat = flat["items"].as_array().cloned().unwrap_or_default();
         assert_eq!(flat.len(), 3);
         let found = flat.iter().find(|c| c["id"] == fiction.as_str()).cloned().unwrap_or_default();
         assert_eq!(found["parent_id"], books.as_str());
         assert!(found.get("children").is_none());
-        let one = app.get(&format!("/categories/{fiction}")).await;
+        let one = app.get(Anonymous, &format!("/categories/{fiction}")).await;
         assert_eq!(one.status(), StatusCode::OK);
         assert_eq!(etag(&one), "\"1\"");
-        assert_problem(app.get(&format!("/categories/{}", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
-        assert_problem(app.get("/categories/not-an-id").await, StatusCode::NOT_FOUND).await;
+        assert_problem(app.get(Anonymous, &format!("/categories/{}", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
+        assert_problem(app.get(Anonymous, "/categories/not-an-id").await, StatusCode::NOT_FOUND).await;
     }
 }
 
@@ -57,7 +57,7 @@ backend_test! {
             let user = app.user(role);
             assert_problem(app.post(&user, "/categories", &json!({"name": "X"})).await, StatusCode::FORBIDDEN).await;
         }
-        let anonymous = app.send(app.client.post(app.url("/categories")).json(&json!({"name": "X"}))).await;
+        let anonymous = app.send(app.http.post(app.url("/categories")).json(&json!({"name": "X"}))).await;
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
         for (body, field) in [
             (json!({"name": ""}), "name"),
@@ -69,7 +69,7 @@ backend_test! {
         }
         let unknown = app.post(&admin, "/categories", &json!({"name": "X", "slug": "x"})).await;
         assert_problem(unknown, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let tree = json_body(app.get("/categories?flat=true").await).await;
+        let tree = json_body(app.get(Anonymous, "/categories?flat=true").await).await;
         assert_eq!(tree["items"].as_array().map(Vec::len), Some(0), "a refused write stored something");
     }
 }
@@ -92,9 +92,9 @@ backend_test! {
         assert!(moved["parent_id"].is_null());
         assert_eq!(moved["name"], "Top C");
         // A stale If-Match is 412 and changes nothing.
-        let stale = app.send(app.client.patch(app.url(&format!("/categories/{b}"))).bearer_auth(&admin.token).header("if-match", "\"9\"").json(&json!({"name": "Z"}))).await;
+        let stale = app.send(app.http.patch(app.url(&format!("/categories/{b}"))).bearer_auth(&admin.token).header("if-match", "\"9\"").json(&json!({"name": "Z"}))).await;
         assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
-        assert_eq!(json_body(app.get(&format!("/categories/{b}")).await).await["name"], "B");
+        assert_eq!(json_body(app.get(Anonymous, &format!("/categories/{b}")).await).await["name"], "B");
         let seller = app.user(Role::Seller);
         assert_problem(app.patch(&seller, &format!("/categories/{b}"), &json!({"name": "Mine"})).await, StatusCode::FORBIDDEN).await;
     }

@@ -1,31 +1,31 @@
 //! `spawn_app` and request helpers for the catalog tests.
 
 use contracts::auth::Role;
-use platform::App;
 use platform::db::Backend;
-use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
-use platform::testing::{TestDatabase, TestIssuer};
-pub use platform::testing::{assert_problem, error_code, error_fields, json_body, text};
-use reqwest::{RequestBuilder, Response, StatusCode};
+use platform::testing::events::{DropGuard, memory_bus};
+pub use platform::testing::{
+    Anonymous, TestClient, TestUser, assert_problem, error_code, error_fields, etag, json_body,
+    text,
+};
+use platform::testing::{TestDatabase, TestIssuer, serve};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
-/// A running catalog and a token issuer it trusts.
+/// A running catalog, a client for it and a token issuer it trusts.
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    pub client: TestClient,
     pub issuer: TestIssuer,
     pub database: TestDatabase,
     pub state: catalog::State,
     _tasks: DropGuard,
 }
 
-/// A caller with a token.
-#[derive(Clone)]
-pub struct User {
-    pub id: Uuid,
-    pub token: String,
+impl std::ops::Deref for TestApp {
+    type Target = TestClient;
+
+    fn deref(&self) -> &TestClient {
+        &self.client
+    }
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -41,75 +41,19 @@ pub async fn spawn_app_with(backend: Backend, customize: fn(&mut catalog::Config
         Ok(built) => built,
         Err(error) => panic!("catalog did not start: {error:#}"),
     };
-    let state = built.state.clone();
-    let app = App::compose(
-        vec![built.service],
-        &HttpConfig::default(),
-        HttpMetrics::new(),
-    );
-    let (address, tasks) = spawn_app_with_tasks(app).await;
+    let (client, tasks) = serve(vec![built.service], catalog::PREFIX).await;
     TestApp {
-        address: format!("http://{address}"),
-        client: platform::testing::http_client(),
+        client,
         issuer,
         database,
-        state,
+        state: built.state,
         _tasks: tasks,
     }
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}/api/catalog{path}", self.address)
-    }
-
-    pub fn user(&self, role: Role) -> User {
-        let id = Uuid::now_v7();
-        User {
-            id,
-            token: self.issuer.token(
-                id,
-                role,
-                &format!("{}@example.com", id.simple()),
-                "Test User",
-            ),
-        }
-    }
-
-    pub async fn send(&self, request: RequestBuilder) -> Response {
-        request
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("request failed: {error}"))
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.send(self.client.get(self.url(path))).await
-    }
-
-    pub async fn post(&self, user: &User, path: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .post(self.url(path))
-                .bearer_auth(&user.token)
-                .json(body),
-        )
-        .await
-    }
-
-    pub async fn patch(&self, user: &User, path: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .patch(self.url(path))
-                .bearer_auth(&user.token)
-                .json(body),
-        )
-        .await
-    }
-
-    pub async fn delete(&self, user: &User, path: &str) -> Response {
-        self.send(self.client.delete(self.url(path)).bearer_auth(&user.token))
-            .await
+    pub fn user(&self, role: Role) -> TestUser {
+        self.issuer.user(role)
     }
 
     /// Makes a category as an administrator and returns its id.
@@ -127,7 +71,7 @@ impl TestApp {
     }
 
     /// Lists a product as `user` and returns it.
-    pub async fn product(&self, user: &User, body: Value) -> Value {
+    pub async fn product(&self, user: &TestUser, body: Value) -> Value {
         let response = self.post(user, "/products", &body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "product {body}");
         json_body(response).await
@@ -160,13 +104,4 @@ pub fn pet(category: &str, name: &str) -> Value {
         "category_id": category, "price": {"amount": 15000, "currency": "EUR"},
         "attributes": {"species": "cat", "breed": "Siamese", "age_months": 14, "sex": "female"}
     })
-}
-
-pub fn etag(response: &Response) -> String {
-    response
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }

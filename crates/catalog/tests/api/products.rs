@@ -24,13 +24,13 @@ backend_test! {
             let refused = app.post(&app.user(role), "/products", &book(&books, "Nope", 1)).await;
             assert_problem(refused, StatusCode::FORBIDDEN).await;
         }
-        let anonymous = app.send(app.client.post(app.url("/products")).json(&book(&books, "Nope", 1))).await;
+        let anonymous = app.send(app.http.post(app.url("/products")).json(&book(&books, "Nope", 1))).await;
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
-        let read = app.get(&format!("/products/{}", text(&made["id"]))).await;
+        let read = app.get(Anonymous, &format!("/products/{}", text(&made["id"]))).await;
         assert_eq!(read.status(), StatusCode::OK);
         assert_eq!(etag(&read), "\"1\"");
         assert_eq!(json_body(read).await["name"], "The Sea");
-        assert_problem(app.get(&format!("/products/{}", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
+        assert_problem(app.get(Anonymous, &format!("/products/{}", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
     }
 }
 
@@ -54,7 +54,7 @@ backend_test! {
         assert_eq!(repriced.status(), StatusCode::OK);
         assert_eq!(app.delete(&owner, &path).await.status(), StatusCode::NO_CONTENT);
         assert_eq!(app.delete(&owner, &path).await.status(), StatusCode::NO_CONTENT, "archiving twice is no error");
-        let archived = json_body(app.get(&path).await).await;
+        let archived = json_body(app.get(Anonymous, &path).await).await;
         assert_eq!(archived["status"], "archived");
         assert_eq!(archived["name"], "The Open Sea");
         assert_problem(app.patch(&owner, &path, &json!({"name": "Back"})).await, StatusCode::CONFLICT).await;
@@ -68,13 +68,13 @@ backend_test! {
         let seller = app.user(Role::Seller);
         let product = app.product(&seller, book(&books, "The Sea", 1299)).await;
         let path = format!("/products/{}", text(&product["id"]));
-        let first = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "First"}))).await;
+        let first = app.send(app.http.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "First"}))).await;
         assert_eq!(first.status(), StatusCode::OK);
-        let second = app.send(app.client.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "Second"}))).await;
+        let second = app.send(app.http.patch(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"").json(&json!({"name": "Second"}))).await;
         assert_problem(second, StatusCode::PRECONDITION_FAILED).await;
-        let archive = app.send(app.client.delete(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"")).await;
+        let archive = app.send(app.http.delete(app.url(&path)).bearer_auth(&seller.token).header("if-match", "\"1\"")).await;
         assert_problem(archive, StatusCode::PRECONDITION_FAILED).await;
-        let now = json_body(app.get(&path).await).await;
+        let now = json_body(app.get(Anonymous, &path).await).await;
         assert_eq!(now["name"], "First");
         assert_eq!(now["status"], "active");
     }
@@ -117,7 +117,7 @@ backend_test! {
             body[key] = value;
             assert_problem(app.post(&seller, "/products", &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        let listed = json_body(app.get("/products").await).await;
+        let listed = json_body(app.get(Anonymous, "/products").await).await;
         assert_eq!(listed["items"].as_array().map(Vec::len), Some(0), "a refused product was stored");
         let refused = app.published().await.iter().filter(|(kind, _)| kind.contains("product")).count();
         assert_eq!(refused, 0);

@@ -32,13 +32,13 @@ backend_test! {
         assert_problem(app.delete(&other, &format!("{path}/{review}")).await, StatusCode::FORBIDDEN).await;
         let changed = app.patch(&customer, &format!("{path}/{review}"), &json!({"rating": 2})).await;
         assert_eq!(json_body(changed).await["rating"], 2);
-        let shown = json_body(app.get(&format!("/products/{product}")).await).await;
+        let shown = json_body(app.get(Anonymous, &format!("/products/{product}")).await).await;
         assert_eq!((shown["rating_average"].clone(), shown["rating_count"].clone()), (json!(2.0), json!(1)));
         let admin = app.user(Role::Admin);
         assert_problem(app.patch(&admin, &format!("{path}/{review}"), &json!({"rating": 5})).await, StatusCode::FORBIDDEN).await;
         assert_eq!(app.delete(&admin, &format!("{path}/{review}")).await.status(), StatusCode::NO_CONTENT);
         assert_problem(app.delete(&customer, &format!("{path}/{review}")).await, StatusCode::NOT_FOUND).await;
-        let shown = json_body(app.get(&format!("/products/{product}")).await).await;
+        let shown = json_body(app.get(Anonymous, &format!("/products/{product}")).await).await;
         assert!(shown["rating_average"].is_null());
         assert_eq!(shown["rating_count"], 0);
         // Deleted, the user may review again.
@@ -55,12 +55,12 @@ backend_test! {
         for bad in [json!({"rating": 0}), json!({"rating": 6}), json!({"rating": 4.5}), json!({"rating": 4, "comment": "x".repeat(2001)}), json!({"rating": 4, "author_id": customer.id})] {
             assert_problem(app.post(&customer, &path, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        let anonymous = app.send(app.client.post(app.url(&path)).json(&json!({"rating": 5}))).await;
+        let anonymous = app.send(app.http.post(app.url(&path)).json(&json!({"rating": 5}))).await;
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
         let missing = format!("/products/{}/reviews", uuid::Uuid::now_v7());
         assert_problem(app.post(&customer, &missing, &json!({"rating": 5})).await, StatusCode::NOT_FOUND).await;
-        assert_problem(app.get(&missing).await, StatusCode::NOT_FOUND).await;
-        let listed = json_body(app.get(&path).await).await;
+        assert_problem(app.get(Anonymous, &missing).await, StatusCode::NOT_FOUND).await;
+        let listed = json_body(app.get(Anonymous, &path).await).await;
         assert_eq!(listed["items"].as_array().map(Vec::len), Some(0));
     }
 }
@@ -78,7 +78,7 @@ backend_test! {
         });
         let statuses = futures::future::join_all(writes).await;
         assert!(statuses.iter().all(|status| *status == StatusCode::CREATED), "{statuses:?}");
-        let shown = json_body(app.get(&format!("/products/{product}")).await).await;
+        let shown = json_body(app.get(Anonymous, &format!("/products/{product}")).await).await;
         assert_eq!(shown["rating_count"], 30);
         assert_eq!(shown["rating_average"], 3.0);
         // Paged, newest first, every review once.
@@ -86,7 +86,7 @@ backend_test! {
         let mut cursor: Option<String> = None;
         loop {
             let query = cursor.as_ref().map(|c| format!("?limit=7&cursor={c}")).unwrap_or_else(|| "?limit=7".into());
-            let page = json_body(app.get(&format!("{path}{query}")).await).await;
+            let page = json_body(app.get(Anonymous, &format!("{path}{query}")).await).await;
             for item in page["items"].as_array().into_iter().flatten() {
                 assert!(seen.insert(text(&item["id"])));
             }

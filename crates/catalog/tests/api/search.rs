@@ -19,7 +19,7 @@ fn names(page: &Value) -> Vec<String> {
 }
 
 async fn page(app: &TestApp, query: &str) -> Value {
-    let response = app.get(&format!("/products?{query}")).await;
+    let response = app.get(Anonymous, &format!("/products?{query}")).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
     json_body(response).await
 }
@@ -47,7 +47,7 @@ backend_test! {
         // Operators and quotes are words, not syntax.
         assert_eq!(names(&page(&app, "q=%22moby%22%20OR%20*").await), Vec::<String>::new());
         for bad in ["q=%2A%2A%2A", "q=%00", "sort=relevance", "sort=cheapest", "min_price=-1", "min_price=10&max_price=5", "tag=two%20words", "kind=car", "category=nope", "limit=0", "limit=101", "cursor=bm9wZQ"] {
-            let response = app.get(&format!("/products?{bad}")).await;
+            let response = app.get(Anonymous, &format!("/products?{bad}")).await;
             assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     }
@@ -125,7 +125,7 @@ backend_test! {
         // A cursor of one order is refused by another.
         let body = page(&app, "sort=price_asc&limit=1").await;
         let cursor = text(&body["next_cursor"]);
-        assert_problem(app.get(&format!("/products?sort=newest&cursor={cursor}")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(app.get(Anonymous, &format!("/products?sort=newest&cursor={cursor}")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 }
 
@@ -153,7 +153,7 @@ const ROUTES: [(&str, &str); 17] = [
 backend_test! {
     async fn every_route_is_documented_and_every_documented_route_is_served(backend) {
         let app = spawn_app(backend).await;
-        let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
+        let document = json_body(app.send(app.http.get(format!("{}/api/openapi.json", app.origin()))).await).await;
         let mut documented: Vec<(String, String)> = Vec::new();
         for (path, item) in document["paths"].as_object().into_iter().flatten() {
             for method in item.as_object().into_iter().flatten().map(|(m, _)| m.clone()) {
@@ -168,12 +168,12 @@ backend_test! {
         assert_eq!(documented, expected);
         let admin = app.user(Role::Admin);
         for (method, path) in &expected {
-            let url = format!("{}{}", app.address, path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{review_id}", &uuid::Uuid::now_v7().to_string()));
+            let url = format!("{}{}", app.origin(), path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{review_id}", &uuid::Uuid::now_v7().to_string()));
             let request = match method.as_str() {
-                "get" => app.client.get(&url),
-                "post" => app.client.post(&url).json(&json!({})),
-                "patch" => app.client.patch(&url).json(&json!({})),
-                _ => app.client.delete(&url),
+                "get" => app.http.get(&url),
+                "post" => app.http.post(&url).json(&json!({})),
+                "patch" => app.http.patch(&url).json(&json!({})),
+                _ => app.http.delete(&url),
             };
             let status = app.send(request.bearer_auth(&admin.token)).await.status();
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");

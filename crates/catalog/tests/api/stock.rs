@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 async fn stock_of(app: &TestApp, product: &str) -> i64 {
-    json_body(app.get(&format!("/products/{product}")).await).await["stock"]
+    json_body(app.get(Anonymous, &format!("/products/{product}")).await).await["stock"]
         .as_i64()
         .unwrap_or(-1)
 }
@@ -105,7 +105,7 @@ backend_test! {
         assert_problem(app.post(&admin, &format!("/reservations/{}/commit", Uuid::now_v7()), &json!({})).await, StatusCode::NOT_FOUND).await;
         let seller = app.user(Role::Seller);
         assert_problem(app.post(&seller, &format!("/reservations/{sold}/commit"), &json!({})).await, StatusCode::FORBIDDEN).await;
-        let read = json_body(app.send(app.client.get(app.url(&format!("/reservations/{sold}"))).bearer_auth(&admin.token)).await).await;
+        let read = json_body(app.send(app.http.get(app.url(&format!("/reservations/{sold}"))).bearer_auth(&admin.token)).await).await;
         assert_eq!(read["lines"], json!([{"product_id": product, "quantity": 4}]));
     }
 }
@@ -117,15 +117,15 @@ backend_test! {
         let pets = app.category("Pets", None).await;
         let cat = text(&app.product(&admin, pet(&pets, "Mishi")).await["id"]);
         let held = text(&json_body(app.post(&admin, "/reservations", &order(&[(&cat, 1)])).await).await["id"]);
-        let reserved = json_body(app.get(&format!("/products/{cat}")).await).await;
+        let reserved = json_body(app.get(Anonymous, &format!("/products/{cat}")).await).await;
         assert_eq!((reserved["pet_status"].clone(), reserved["stock"].clone()), (json!("reserved"), json!(0)));
         assert_problem(app.post(&admin, "/reservations", &order(&[(&cat, 1)])).await, StatusCode::CONFLICT).await;
         app.post(&admin, &format!("/reservations/{held}/release"), &json!({})).await;
-        let back = json_body(app.get(&format!("/products/{cat}")).await).await;
+        let back = json_body(app.get(Anonymous, &format!("/products/{cat}")).await).await;
         assert_eq!((back["pet_status"].clone(), back["stock"].clone()), (json!("available"), json!(1)));
         let again = text(&json_body(app.post(&admin, "/reservations", &order(&[(&cat, 1)])).await).await["id"]);
         app.post(&admin, &format!("/reservations/{again}/commit"), &json!({})).await;
-        let sold = json_body(app.get(&format!("/products/{cat}")).await).await;
+        let sold = json_body(app.get(Anonymous, &format!("/products/{cat}")).await).await;
         assert_eq!((sold["pet_status"].clone(), sold["stock"].clone()), (json!("sold"), json!(0)));
     }
 }
@@ -149,7 +149,7 @@ backend_test! {
         }
         assert!(expired <= 1);
         assert_eq!(stock_of(&app, &product).await, 5);
-        let read = json_body(app.send(app.client.get(app.url(&format!("/reservations/{held}"))).bearer_auth(&admin.token)).await).await;
+        let read = json_body(app.send(app.http.get(app.url(&format!("/reservations/{held}"))).bearer_auth(&admin.token)).await).await;
         assert_eq!(read["status"], "expired");
         assert_problem(app.post(&admin, &format!("/reservations/{held}/commit"), &json!({})).await, StatusCode::CONFLICT).await;
         assert_eq!(app.post(&admin, &format!("/reservations/{held}/release"), &json!({})).await.status(), StatusCode::OK);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// The record with this email, as an administrator finds it.
-async fn find_by_email(app: &TestApp, admin: &User, email: &str) -> Option<Value> {
+async fn find_by_email(app: &TestApp, admin: &TestUser, email: &str) -> Option<Value> {
     let response = app.get(admin, &format!("/?q={email}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = json_body(response).await;
@@ -43,7 +43,7 @@ backend_test! {
         assert_eq!(record["given_name"], "Lucía");
         assert_eq!(record["family_name"], "Fernández Vega");
         // The account's owner finds it at /me.
-        let owner = User { id: event.user_id, email: email.clone(), token: app.issuer.token(event.user_id, Role::Customer, &email, "Lucía") };
+        let owner = TestUser { id: event.user_id, email: email.clone(), token: app.issuer.token(event.user_id, Role::Customer, &email, "Lucía") };
         let me = json_body(app.get(&owner, "/me").await).await;
         assert_eq!(me["id"], record["id"]);
     }
@@ -137,7 +137,7 @@ backend_test! {
         let id = text(&made["id"]);
         let current = app.get(&admin, &format!("/{id}")).await;
         let tag = etag(&current);
-        let changed = app.send(app.client.patch(app.url(&format!("/{id}"))).bearer_auth(&admin.token).header("if-match", tag).json(&json!({"given_name": "Carmela"}))).await;
+        let changed = app.send(app.http.patch(app.url(&format!("/{id}"))).bearer_auth(&admin.token).header("if-match", tag).json(&json!({"given_name": "Carmela"}))).await;
         assert_eq!(changed.status(), StatusCode::OK);
         // A refused change publishes nothing.
         let refused = app.patch(&admin, &format!("/{id}"), &json!({"given_name": ""})).await;

@@ -80,10 +80,10 @@ backend_test! {
             // Someone else's record does not exist for them.
             assert_problem(app.get(&user, &format!("/{id}")).await, StatusCode::NOT_FOUND).await;
             assert_problem(app.patch(&user, &format!("/{id}"), &json!({"given_name": "Mallory"})).await, StatusCode::NOT_FOUND).await;
-            let delete = app.send(app.client.delete(app.url(&format!("/{id}"))).bearer_auth(&user.token)).await;
+            let delete = app.send(app.http.delete(app.url(&format!("/{id}"))).bearer_auth(&user.token)).await;
             assert_problem(delete, StatusCode::FORBIDDEN).await;
         }
-        let anonymous = app.send(app.client.get(app.url(&format!("/{id}")))).await;
+        let anonymous = app.send(app.http.get(app.url(&format!("/{id}")))).await;
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
         let unchanged = json_body(app.get(&admin, &format!("/{id}")).await).await;
         assert_eq!(unchanged["given_name"], "Carmen");
@@ -101,7 +101,7 @@ backend_test! {
             app.create_plain(&agent).await;
         }
         for q in [format!("zubizarreta{}", &marker[..8]), format!("SEARCHABLE-{}", &marker[..8]), "+34699000111".to_owned(), "íñigo".to_owned()] {
-            let page = json_body(app.send(app.client.get(app.url("/")).query(&[("q", q.as_str())]).bearer_auth(&agent.token)).await).await;
+            let page = json_body(app.send(app.http.get(app.url("/")).query(&[("q", q.as_str())]).bearer_auth(&agent.token)).await).await;
             let items = page["items"].as_array().cloned().unwrap_or_default();
             assert_eq!(items.len(), 1, "{q}");
             assert_eq!(items[0]["email"], email.as_str());
@@ -109,7 +109,7 @@ backend_test! {
         let mut seen = 0;
         let mut cursor: Option<String> = None;
         loop {
-            let mut request = app.client.get(app.url("/")).query(&[("limit", "2")]).bearer_auth(&agent.token);
+            let mut request = app.http.get(app.url("/")).query(&[("limit", "2")]).bearer_auth(&agent.token);
             if let Some(cursor) = &cursor {
                 request = request.query(&[("cursor", cursor.as_str())]);
             }
@@ -133,12 +133,12 @@ backend_test! {
         let agent = app.user(Role::Agent);
         let record = app.create_plain(&agent).await;
         let path = format!("/{}", text(&record["id"]));
-        let first = app.send(app.client.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"").json(&json!({"given_name": "Carmela"}))).await;
+        let first = app.send(app.http.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"").json(&json!({"given_name": "Carmela"}))).await;
         assert_eq!(first.status(), StatusCode::OK);
         assert_eq!(etag(&first), "\"2\"");
-        let stale = app.send(app.client.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"").json(&json!({"given_name": "Lost Update"}))).await;
+        let stale = app.send(app.http.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"").json(&json!({"given_name": "Lost Update"}))).await;
         assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
-        let stale_delete = app.send(app.client.delete(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"")).await;
+        let stale_delete = app.send(app.http.delete(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"1\"")).await;
         assert_problem(stale_delete, StatusCode::PRECONDITION_FAILED).await;
         let now = app.get(&agent, &path).await;
         assert_eq!(etag(&now), "\"2\"");
@@ -166,7 +166,7 @@ backend_test! {
         let (agent, admin) = (app.user(Role::Agent), app.user(Role::Admin));
         let record = app.create_plain(&agent).await;
         let path = format!("/{}", text(&record["id"]));
-        let deleted = app.send(app.client.delete(app.url(&path)).bearer_auth(&agent.token)).await;
+        let deleted = app.send(app.http.delete(app.url(&path)).bearer_auth(&agent.token)).await;
         assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
         assert_problem(app.get(&agent, &path).await, StatusCode::NOT_FOUND).await;
         let listed = json_body(app.get(&agent, "/").await).await;
@@ -189,7 +189,7 @@ backend_test! {
         let admin = app.user(Role::Admin);
         let record = app.create(&admin, json!({"given_name": "Olvido", "family_name": "Pasado", "email": unique_email(), "phone": "+34600000002"})).await;
         let path = format!("/{}", text(&record["id"]));
-        app.send(app.client.delete(app.url(&path)).bearer_auth(&admin.token)).await;
+        app.send(app.http.delete(app.url(&path)).bearer_auth(&admin.token)).await;
         assert_problem(app.post(&admin, &format!("{path}/restore"), &json!({})).await, StatusCode::CONFLICT).await;
         let erased = customers::app::privacy::erase_expired_deletions(&app.state).await;
         assert_eq!(erased.ok(), Some(1));
@@ -231,7 +231,7 @@ const ROUTES: [(&str, &str); 14] = [
 backend_test! {
     async fn every_route_is_documented_and_served(backend) {
         let app = spawn_app(backend).await;
-        let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
+        let document = json_body(app.send(app.http.get(format!("{}/api/openapi.json", app.origin()))).await).await;
         let mut documented: Vec<(String, String)> = document["paths"].as_object().into_iter().flatten()
             .flat_map(|(path, item)| item.as_object().into_iter().flatten().map(move |(method, _)| (method.clone(), path.clone())))
             .collect();
@@ -240,9 +240,9 @@ backend_test! {
         expected.sort();
         assert_eq!(documented, expected);
         for (method, path) in &documented {
-            let url = format!("{}{}", app.address, path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{service_id}", &uuid::Uuid::now_v7().to_string()));
+            let url = format!("{}{}", app.origin(), path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{service_id}", &uuid::Uuid::now_v7().to_string()));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(reqwest::Method::GET);
-            let status = app.send(app.client.request(method.clone(), &url).json(&json!({}))).await.status();
+            let status = app.send(app.http.request(method.clone(), &url).json(&json!({}))).await.status();
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
         }
     }

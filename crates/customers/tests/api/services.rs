@@ -52,7 +52,7 @@ backend_test! {
         assert_problem(app.post(&agent, &missing, &json!({"name": "TV", "started_on": "2025-01-01"})).await, StatusCode::NOT_FOUND).await;
         let service = json_body(app.post(&agent, &base, &json!({"name": "TV", "started_on": "2025-01-01"})).await).await;
         let path = format!("{base}/{}", text(&service["id"]));
-        let stale = app.send(app.client.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"9\"").json(&json!({"plan": "Max"}))).await;
+        let stale = app.send(app.http.patch(app.url(&path)).bearer_auth(&agent.token).header("if-match", "\"9\"").json(&json!({"plan": "Max"}))).await;
         assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
         let other_customer = app.create_plain(&agent).await;
         let wrong_owner = format!("/{}/services/{}", text(&other_customer["id"]), text(&service["id"]));

@@ -6,11 +6,13 @@ use identity::app::hashing::HashingConfig;
 use identity::app::keys::KeyFile;
 use identity::config::{Config, FirstAdmin, TokenConfig};
 use identity::domain::throttle::ThrottlePolicy;
-use platform::App;
 use platform::db::Backend;
-use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::{TestDatabase, spawn_router};
-pub use platform::testing::{assert_problem, error_code, error_fields, json_body, text};
+use platform::http::HttpConfig;
+use platform::testing::events::DropGuard;
+pub use platform::testing::{
+    Anonymous, TestClient, assert_problem, error_code, error_fields, json_body, text, unique_email,
+};
+use platform::testing::{TestDatabase, serve_with_http};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -24,12 +26,20 @@ pub const GOOD_PASSWORD: &str = "violet tractor sundial";
 
 /// A running identity service.
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    pub client: TestClient,
     /// The signing key file, for tests that forge tokens.
     pub key_path: std::path::PathBuf,
     database: TestDatabase,
     _dir: TempDir,
+    _tasks: DropGuard,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = TestClient;
+
+    fn deref(&self) -> &TestClient {
+        &self.client
+    }
 }
 
 /// What a test may change in the service's config before it starts.
@@ -75,20 +85,14 @@ pub async fn spawn_app_with_http(
         Ok(identity) => identity,
         Err(error) => panic!("identity did not start: {error:#}"),
     };
-    let app = App::compose(vec![identity.service], &http, HttpMetrics::new());
-    let address = spawn_router(app.router()).await;
+    let (client, tasks) = serve_with_http(vec![identity.service], &http, identity::PREFIX).await;
     TestApp {
-        address: format!("http://{address}"),
-        client: platform::testing::http_client(),
+        client,
         key_path,
         database,
         _dir: dir,
+        _tasks: tasks,
     }
-}
-
-/// A unique email for a test customer.
-pub fn unique_email() -> String {
-    format!("customer-{}@example.com", uuid::Uuid::now_v7().simple())
 }
 
 impl TestApp {
@@ -106,29 +110,9 @@ impl TestApp {
         platform::testing::events::published_events(&self.database.config).await
     }
 
-    /// The URL of an identity path (`/login` → `http://.../api/identity/login`).
-    pub fn url(&self, path: &str) -> String {
-        format!("{}/api/identity{path}", self.address)
-    }
-
-    pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.send(self.client.post(self.url(path)).json(body)).await
-    }
-
-    pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.send(self.client.get(self.url(path)).bearer_auth(token))
-            .await
-    }
-
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        match request.send().await {
-            Ok(response) => response,
-            Err(error) => panic!("request failed: {error}"),
-        }
-    }
-
     pub async fn register(&self, email: &str, password: &str, name: &str) -> Response {
         self.post(
+            Anonymous,
             "/register",
             &json!({ "email": email, "password": password, "name": name }),
         )
@@ -144,8 +128,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post("/login", &json!({ "email": email, "password": password }))
-            .await
+        self.post(
+            Anonymous,
+            "/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
     }
 
     /// Logs in and returns the token pair; fails the test otherwise.
@@ -172,7 +160,7 @@ impl TestApp {
 
     /// The user behind an access token.
     pub async fn me(&self, access: &str) -> Response {
-        self.get("/me", access).await
+        self.get(access, "/me").await
     }
 }
 

@@ -140,7 +140,7 @@ backend_test! {
         let health = async {
             let mut answers = Vec::new();
             for _ in 0..5 {
-                let response = app.send(app.client.get(format!("{}/health/live", app.address))).await;
+                let response = app.send(app.http.get(format!("{}/health/live", app.origin()))).await;
                 answers.push(response.status());
             }
             answers
@@ -165,7 +165,7 @@ backend_test! {
 backend_test! {
     async fn malformed_login_bodies_are_refused_before_any_check(backend) {
         let app = spawn_app(backend).await;
-        let problem = assert_problem(app.post("/login", &json!({"email": "a@b.co"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let problem = assert_problem(app.post(Anonymous, "/login", &json!({"email": "a@b.co"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_code(&problem, "password").as_deref(), Some("required"));
         // A password longer than any account can have is simply wrong.
         let huge = "x".repeat(10_000);

@@ -115,7 +115,7 @@ backend_test! {
             if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
                 body.extend(extra.clone());
             }
-            let problem = assert_problem(app.post("/register", &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let problem = assert_problem(app.post(Anonymous, "/register", &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
             assert_eq!(error_code(&problem, &error_fields(&problem)[0]).as_deref(), Some("unknown_field"));
         }
     }
@@ -125,12 +125,12 @@ backend_test! {
     async fn missing_and_mistyped_fields_are_named(backend) {
         let app = spawn_app(backend).await;
         let problem = assert_problem(
-            app.post("/register", &json!({"email": unique_email(), "name": "No Password"})).await,
+            app.post(Anonymous, "/register", &json!({"email": unique_email(), "name": "No Password"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
         ).await;
         assert_eq!(error_code(&problem, "password").as_deref(), Some("required"));
         let problem = assert_problem(
-            app.post("/register", &json!({"email": 42, "password": GOOD_PASSWORD, "name": "N"})).await,
+            app.post(Anonymous, "/register", &json!({"email": 42, "password": GOOD_PASSWORD, "name": "N"})).await,
             StatusCode::UNPROCESSABLE_ENTITY,
         ).await;
         assert_eq!(error_code(&problem, "email").as_deref(), Some("invalid"));

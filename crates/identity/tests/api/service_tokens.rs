@@ -9,7 +9,7 @@ use crate::helpers::*;
 backend_test! {
     async fn a_service_with_the_secret_gets_a_service_token_that_no_user_can_get(backend) {
         let app = spawn_app(backend).await;
-        let response = app.post("/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET})).await;
+        let response = app.post(Anonymous, "/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET})).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body = json_body(response).await;
         assert_eq!(body["token_type"], "Bearer");
@@ -28,7 +28,7 @@ backend_test! {
         let email = app.new_customer().await;
         let user = json_body(app.login(&email, GOOD_PASSWORD).await).await;
         let id = jwt_payload(user["access_token"].as_str().unwrap_or_default())["sub"].clone();
-        let promote = app.send(app.client.patch(app.url(&format!("/users/{}", text(&id)))).bearer_auth(&admin.access).json(&json!({"role": "service"}))).await;
+        let promote = app.send(app.http.patch(app.url(&format!("/users/{}", text(&id)))).bearer_auth(&admin.access).json(&json!({"role": "service"}))).await;
         let problem = assert_problem(promote, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(error_code(&problem, "role").as_deref(), Some("not_a_user_role"));
     }
@@ -43,13 +43,13 @@ backend_test! {
             json!({"service": "Orders!", "secret": SERVICE_SECRET}),
             json!({"service": "", "secret": SERVICE_SECRET}),
         ] {
-            assert_problem(app.post("/service-tokens", &body).await, StatusCode::UNAUTHORIZED).await;
+            assert_problem(app.post(Anonymous, "/service-tokens", &body).await, StatusCode::UNAUTHORIZED).await;
         }
-        let extra = app.post("/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET, "role": "admin"})).await;
+        let extra = app.post(Anonymous, "/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET, "role": "admin"})).await;
         assert_problem(extra, StatusCode::UNPROCESSABLE_ENTITY).await;
 
         let unconfigured = spawn_app_with(backend, |config| config.service_secret = None).await;
-        let response = unconfigured.post("/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET})).await;
+        let response = unconfigured.post(Anonymous, "/service-tokens", &json!({"service": "orders", "secret": SERVICE_SECRET})).await;
         assert_problem(response, StatusCode::UNAUTHORIZED).await;
     }
 }

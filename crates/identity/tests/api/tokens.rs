@@ -17,13 +17,13 @@ backend_test! {
         let body = json_body(response).await;
         assert_eq!(body["email"], email.as_str());
         assert_eq!(body["role"], "customer");
-        let anonymous = app.send(app.client.get(app.url("/me"))).await;
+        let anonymous = app.send(app.http.get(app.url("/me"))).await;
         assert_eq!(
             anonymous.headers().get("www-authenticate").and_then(|v| v.to_str().ok()),
             Some("Bearer")
         );
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
-        let basic = app.send(app.client.get(app.url("/me")).basic_auth(&email, Some(GOOD_PASSWORD))).await;
+        let basic = app.send(app.http.get(app.url("/me")).basic_auth(&email, Some(GOOD_PASSWORD))).await;
         assert_problem(basic, StatusCode::UNAUTHORIZED).await;
     }
 }
@@ -34,15 +34,15 @@ backend_test! {
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
         let other = app.tokens(&email, GOOD_PASSWORD).await;
-        let response = app.send(app.client.post(app.url("/logout")).bearer_auth(&tokens.access)).await;
+        let response = app.send(app.http.post(app.url("/logout")).bearer_auth(&tokens.access)).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         assert_problem(app.me(&tokens.access).await, StatusCode::UNAUTHORIZED).await;
-        let refreshed = app.post("/refresh", &json!({"refresh_token": tokens.refresh})).await;
+        let refreshed = app.post(Anonymous, "/refresh", &json!({"refresh_token": tokens.refresh})).await;
         assert_problem(refreshed, StatusCode::UNAUTHORIZED).await;
         // Only that session ended.
         assert_eq!(app.me(&other.access).await.status(), StatusCode::OK);
         // Logging out twice is refused: the token is dead.
-        let again = app.send(app.client.post(app.url("/logout")).bearer_auth(&tokens.access)).await;
+        let again = app.send(app.http.post(app.url("/logout")).bearer_auth(&tokens.access)).await;
         assert_problem(again, StatusCode::UNAUTHORIZED).await;
     }
 }
@@ -52,7 +52,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let email = app.new_customer().await;
         let first = app.tokens(&email, GOOD_PASSWORD).await;
-        let response = app.post("/refresh", &json!({"refresh_token": first.refresh})).await;
+        let response = app.post(Anonymous, "/refresh", &json!({"refresh_token": first.refresh})).await;
         assert_eq!(response.status(), StatusCode::OK);
         let second = json_body(response).await;
         let second_refresh = text(&second["refresh_token"]);
@@ -61,11 +61,11 @@ backend_test! {
         assert_eq!(app.me(&second_access).await.status(), StatusCode::OK);
         assert_eq!(jwt_payload(&second_access)["sid"], jwt_payload(&first.access)["sid"]);
         // The first refresh token again: theft is assumed, the session ends.
-        let reused = app.post("/refresh", &json!({"refresh_token": first.refresh})).await;
+        let reused = app.post(Anonymous, "/refresh", &json!({"refresh_token": first.refresh})).await;
         let problem = assert_problem(reused, StatusCode::UNAUTHORIZED).await;
         assert!(text(&problem["detail"]).contains("already used"));
         assert_problem(app.me(&second_access).await, StatusCode::UNAUTHORIZED).await;
-        assert_problem(app.post("/refresh", &json!({"refresh_token": second_refresh})).await, StatusCode::UNAUTHORIZED).await;
+        assert_problem(app.post(Anonymous, "/refresh", &json!({"refresh_token": second_refresh})).await, StatusCode::UNAUTHORIZED).await;
         // Logging in again works.
         app.tokens(&email, GOOD_PASSWORD).await;
     }
@@ -76,7 +76,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let tokens = app.customer_tokens().await;
         let body = json!({"refresh_token": tokens.refresh});
-        let attempts = (0..6).map(|_| app.post("/refresh", &body));
+        let attempts = (0..6).map(|_| app.post(Anonymous, "/refresh", &body));
         let statuses: Vec<StatusCode> = futures::future::join_all(attempts).await.iter().map(reqwest::Response::status).collect();
         let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
         assert!(ok <= 1, "{statuses:?}");
@@ -87,9 +87,9 @@ backend_test! {
 backend_test! {
     async fn unknown_and_malformed_refresh_tokens_are_401_or_422(backend) {
         let app = spawn_app(backend).await;
-        assert_problem(app.post("/refresh", &json!({"refresh_token": "made-up"})).await, StatusCode::UNAUTHORIZED).await;
-        assert_problem(app.post("/refresh", &json!({"refresh_token": ""})).await, StatusCode::UNAUTHORIZED).await;
-        assert_problem(app.post("/refresh", &json!({"token": "x"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(app.post(Anonymous, "/refresh", &json!({"refresh_token": "made-up"})).await, StatusCode::UNAUTHORIZED).await;
+        assert_problem(app.post(Anonymous, "/refresh", &json!({"refresh_token": ""})).await, StatusCode::UNAUTHORIZED).await;
+        assert_problem(app.post(Anonymous, "/refresh", &json!({"token": "x"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 }
 
@@ -101,7 +101,7 @@ backend_test! {
         let elsewhere = app.tokens(&email, GOOD_PASSWORD).await;
         let new_password = "marble pelican orbit 77";
         let change = |current: &str, new: &str| {
-            app.send(app.client.put(app.url("/me/password")).bearer_auth(&here.access)
+            app.send(app.http.put(app.url("/me/password")).bearer_auth(&here.access)
                 .json(&json!({"current_password": current, "new_password": new})))
         };
         let wrong = assert_problem(change("not my password", new_password).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -113,7 +113,7 @@ backend_test! {
         assert_eq!(change(GOOD_PASSWORD, new_password).await.status(), StatusCode::NO_CONTENT);
         assert_eq!(app.me(&here.access).await.status(), StatusCode::OK);
         assert_problem(app.me(&elsewhere.access).await, StatusCode::UNAUTHORIZED).await;
-        assert_problem(app.post("/refresh", &json!({"refresh_token": elsewhere.refresh})).await, StatusCode::UNAUTHORIZED).await;
+        assert_problem(app.post(Anonymous, "/refresh", &json!({"refresh_token": elsewhere.refresh})).await, StatusCode::UNAUTHORIZED).await;
         assert_problem(app.login(&email, GOOD_PASSWORD).await, StatusCode::UNAUTHORIZED).await;
         app.tokens(&email, new_password).await;
     }
@@ -124,7 +124,7 @@ backend_test! {
         let app = spawn_app_with(backend, tight_throttle).await;
         let tokens = app.customer_tokens().await;
         let change = || {
-            app.send(app.client.put(app.url("/me/password")).bearer_auth(&tokens.access)
+            app.send(app.http.put(app.url("/me/password")).bearer_auth(&tokens.access)
                 .json(&json!({"current_password": "guessing guessing", "new_password": "marble pelican orbit 77"})))
         };
         for _ in 0..3 {
@@ -157,7 +157,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let tokens = app.customer_tokens().await;
         let claims = jwt_payload(&tokens.access);
-        let jwks = json_body(app.send(app.client.get(app.url("/jwks.json"))).await).await;
+        let jwks = json_body(app.send(app.http.get(app.url("/jwks.json"))).await).await;
         let jwk = &jwks["keys"][0];
         assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str(), jwk["alg"].as_str()), (Some("OKP"), Some("Ed25519"), Some("EdDSA")));
         let kid = text(&jwk["kid"]);

@@ -21,17 +21,17 @@ backend_test! {
             let tokens = app.tokens(&email, GOOD_PASSWORD).await;
             let id = user_id(&app, &tokens.access).await;
             if role != "customer" {
-                let response = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": role}))).await;
+                let response = app.send(app.http.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": role}))).await;
                 assert_eq!(response.status(), StatusCode::OK);
             }
             let tokens = app.tokens(&email, GOOD_PASSWORD).await;
             assert_eq!(jwt_payload(&tokens.access)["role"], role);
-            assert_problem(app.get("/users", &tokens.access).await, StatusCode::FORBIDDEN).await;
-            assert_problem(app.get(&format!("/users/{target}"), &tokens.access).await, StatusCode::FORBIDDEN).await;
-            let promote = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&tokens.access).json(&json!({"role": "admin"}))).await;
+            assert_problem(app.get(&tokens.access, "/users").await, StatusCode::FORBIDDEN).await;
+            assert_problem(app.get(&tokens.access, &format!("/users/{target}")).await, StatusCode::FORBIDDEN).await;
+            let promote = app.send(app.http.patch(app.url(&format!("/users/{id}"))).bearer_auth(&tokens.access).json(&json!({"role": "admin"}))).await;
             assert_problem(promote, StatusCode::FORBIDDEN).await;
         }
-        let anonymous = app.send(app.client.get(app.url("/users"))).await;
+        let anonymous = app.send(app.http.get(app.url("/users"))).await;
         assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
     }
 }
@@ -52,7 +52,7 @@ backend_test! {
                 Some(cursor) => format!("/users?limit=2&cursor={cursor}"),
                 None => "/users?limit=2".to_owned(),
             };
-            let response = app.get(&path, &admin.access).await;
+            let response = app.get(&admin.access, &path).await;
             assert_eq!(response.status(), StatusCode::OK);
             let page = json_body(response).await;
             let items = page["items"].as_array().cloned().unwrap_or_default();
@@ -77,18 +77,18 @@ backend_test! {
         let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let email = app.new_customer().await;
-        let admins = json_body(app.get("/users?role=admin", &admin.access).await).await;
+        let admins = json_body(app.get(&admin.access, "/users?role=admin").await).await;
         let emails: Vec<String> = admins["items"].as_array().into_iter().flatten().map(|u| text(&u["email"])).collect();
         assert_eq!(emails, [ADMIN_EMAIL]);
         let fragment = &email[9..20].to_uppercase();
-        let found = json_body(app.get(&format!("/users?email={fragment}"), &admin.access).await).await;
+        let found = json_body(app.get(&admin.access, &format!("/users?email={fragment}")).await).await;
         let emails: Vec<String> = found["items"].as_array().into_iter().flatten().map(|u| text(&u["email"])).collect();
         assert_eq!(emails, std::slice::from_ref(&email));
         // LIKE wildcards are literal.
-        let none = json_body(app.get("/users?email=%25", &admin.access).await).await;
+        let none = json_body(app.get(&admin.access, "/users?email=%25").await).await;
         assert_eq!(none["items"], json!([]));
         for bad in ["/users?limit=0", "/users?limit=101", "/users?limit=x", "/users?cursor=zzz", "/users?role=root"] {
-            assert_problem(app.get(bad, &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_problem(app.get(&admin.access, bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     }
 }
@@ -100,13 +100,13 @@ backend_test! {
         let email = app.new_customer().await;
         let before = app.tokens(&email, GOOD_PASSWORD).await;
         let id = user_id(&app, &before.access).await;
-        let response = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
+        let response = app.send(app.http.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(json_body(response).await["role"], "agent");
         assert_problem(app.me(&before.access).await, StatusCode::UNAUTHORIZED).await;
         let after = app.tokens(&email, GOOD_PASSWORD).await;
         assert_eq!(jwt_payload(&after.access)["role"], "agent");
-        let shown = json_body(app.get(&format!("/users/{id}"), &admin.access).await).await;
+        let shown = json_body(app.get(&admin.access, &format!("/users/{id}")).await).await;
         assert_eq!(shown["role"], "agent");
     }
 }
@@ -117,13 +117,13 @@ backend_test! {
         let admin = app.admin_tokens().await;
         let customer = app.customer_tokens().await;
         let id = user_id(&app, &customer.access).await;
-        let patch = |path: String, body: Value| app.send(app.client.patch(app.url(&path)).bearer_auth(&admin.access).json(&body));
+        let patch = |path: String, body: Value| app.send(app.http.patch(app.url(&path)).bearer_auth(&admin.access).json(&body));
         assert_problem(patch(format!("/users/{id}"), json!({"role": "root"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_problem(patch(format!("/users/{id}"), json!({"role": "agent", "email": "x@y.z"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_problem(patch(format!("/users/{}", uuid::Uuid::now_v7()), json!({"role": "agent"})).await, StatusCode::NOT_FOUND).await;
         assert_problem(patch("/users/not-a-uuid".to_owned(), json!({"role": "agent"})).await, StatusCode::NOT_FOUND).await;
         assert_eq!(app.me(&customer.access).await.status(), StatusCode::OK, "a refused change must not end sessions");
-        let shown = json_body(app.get(&format!("/users/{id}"), &admin.access).await).await;
+        let shown = json_body(app.get(&admin.access, &format!("/users/{id}")).await).await;
         assert_eq!(shown["role"], "customer");
     }
 }
@@ -133,16 +133,16 @@ backend_test! {
         let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let admin_id = user_id(&app, &admin.access).await;
-        let demote = app.send(app.client.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
+        let demote = app.send(app.http.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
         assert_problem(demote, StatusCode::CONFLICT).await;
         assert_eq!(app.me(&admin.access).await.status(), StatusCode::OK);
         // With a second administrator, the first may step down.
         let email = app.new_customer().await;
         let other = app.tokens(&email, GOOD_PASSWORD).await;
         let other_id = user_id(&app, &other.access).await;
-        let promote = app.send(app.client.patch(app.url(&format!("/users/{other_id}"))).bearer_auth(&admin.access).json(&json!({"role": "admin"}))).await;
+        let promote = app.send(app.http.patch(app.url(&format!("/users/{other_id}"))).bearer_auth(&admin.access).json(&json!({"role": "admin"}))).await;
         assert_eq!(promote.status(), StatusCode::OK);
-        let demote = app.send(app.client.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
+        let demote = app.send(app.http.patch(app.url(&format!("/users/{admin_id}"))).bearer_auth(&admin.access).json(&json!({"role": "customer"}))).await;
         assert_eq!(demote.status(), StatusCode::OK);
     }
 }
@@ -151,9 +151,9 @@ backend_test! {
     async fn control_characters_in_a_filter_or_cursor_are_422(backend) {
         let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
-        assert_problem(app.get("/users?email=a%00b", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(app.get(&admin.access, "/users?email=a%00b").await, StatusCode::UNPROCESSABLE_ENTITY).await;
         // A cursor that decodes to text with a NUL in it.
-        assert_problem(app.get("/users?cursor=AA", &admin.access).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_problem(app.get(&admin.access, "/users?cursor=AA").await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 }
 
@@ -166,17 +166,17 @@ backend_test! {
         let id = user_id(&app, &tokens.access).await;
         // The user itself, and a customer, may not.
         for token in [&tokens.access] {
-            let response = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(token)).await;
+            let response = app.send(app.http.delete(app.url(&format!("/users/{id}"))).bearer_auth(token)).await;
             assert_problem(response, StatusCode::FORBIDDEN).await;
         }
-        let response = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        let response = app.send(app.http.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         assert_problem(app.me(&tokens.access).await, StatusCode::UNAUTHORIZED).await;
-        let login = app.post("/login", &json!({"email": email, "password": GOOD_PASSWORD})).await;
+        let login = app.post(Anonymous, "/login", &json!({"email": email, "password": GOOD_PASSWORD})).await;
         assert_problem(login, StatusCode::UNAUTHORIZED).await;
-        let again = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        let again = app.send(app.http.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
         assert_problem(again, StatusCode::NOT_FOUND).await;
-        let unknown = app.send(app.client.delete(app.url("/users/not-a-uuid")).bearer_auth(&admin.access)).await;
+        let unknown = app.send(app.http.delete(app.url("/users/not-a-uuid")).bearer_auth(&admin.access)).await;
         assert_problem(unknown, StatusCode::NOT_FOUND).await;
         // The email is free again.
         assert_eq!(app.register(&email, GOOD_PASSWORD, "Back Again").await.status(), StatusCode::CREATED);
@@ -188,7 +188,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let admin = app.admin_tokens().await;
         let own = user_id(&app, &admin.access).await;
-        let response = app.send(app.client.delete(app.url(&format!("/users/{own}"))).bearer_auth(&admin.access)).await;
+        let response = app.send(app.http.delete(app.url(&format!("/users/{own}"))).bearer_auth(&admin.access)).await;
         assert_problem(response, StatusCode::CONFLICT).await;
         assert_eq!(app.me(&admin.access).await.status(), StatusCode::OK);
     }
@@ -201,12 +201,12 @@ backend_test! {
         let email = app.new_customer().await;
         let tokens = app.tokens(&email, GOOD_PASSWORD).await;
         let id = user_id(&app, &tokens.access).await;
-        let promote = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
+        let promote = app.send(app.http.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "agent"}))).await;
         assert_eq!(promote.status(), StatusCode::OK);
         // A refused change publishes nothing.
-        let bad = app.send(app.client.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "emperor"}))).await;
+        let bad = app.send(app.http.patch(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access).json(&json!({"role": "emperor"}))).await;
         assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let delete = app.send(app.client.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
+        let delete = app.send(app.http.delete(app.url(&format!("/users/{id}"))).bearer_auth(&admin.access)).await;
         assert_eq!(delete.status(), StatusCode::NO_CONTENT);
         let published = app.published().await;
         let about_user: Vec<&(String, Value)> =
@@ -232,7 +232,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let email = unique_email();
         let response = app.send(
-            app.client.post(app.url("/register")).header("x-request-id", "trace-4711")
+            app.http.post(app.url("/register")).header("x-request-id", "trace-4711")
                 .json(&json!({"email": email, "password": GOOD_PASSWORD, "name": "Traced"})),
         ).await;
         assert_eq!(response.status(), StatusCode::CREATED);

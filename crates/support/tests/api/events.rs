@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
-async fn agent_entry(app: &TestApp, admin: &User, id: Uuid) -> Option<Value> {
+async fn agent_entry(app: &TestApp, admin: &TestUser, id: Uuid) -> Option<Value> {
     let agents = json_body(app.get(admin, "/agents").await).await;
     agents
         .as_array()?

@@ -3,21 +3,20 @@
 use std::sync::Arc;
 
 use contracts::auth::Role;
-use platform::App;
 use platform::db::Backend;
 use platform::events::Bus;
-use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
-use platform::testing::{TestDatabase, TestIssuer};
-pub use platform::testing::{assert_problem, error_code, json_body, text};
+use platform::testing::events::{DropGuard, memory_bus};
+pub use platform::testing::{
+    TestClient, TestUser, assert_problem, error_code, json_body, text, unique_email,
+};
+use platform::testing::{TestDatabase, TestIssuer, serve};
 use platform::time::ManualClock;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    pub client: TestClient,
     pub issuer: TestIssuer,
     pub clock: Arc<ManualClock>,
     pub state: support::State,
@@ -27,10 +26,12 @@ pub struct TestApp {
     _tasks: DropGuard,
 }
 
-#[derive(Clone)]
-pub struct User {
-    pub id: Uuid,
-    pub token: String,
+impl std::ops::Deref for TestApp {
+    type Target = TestClient;
+
+    fn deref(&self) -> &TestClient {
+        &self.client
+    }
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -53,15 +54,9 @@ pub async fn spawn_app_with(backend: Backend, customize: fn(&mut support::Config
         Ok(built) => built,
         Err(error) => panic!("support did not start: {error:#}"),
     };
-    let app = App::compose(
-        vec![built.service],
-        &HttpConfig::default(),
-        HttpMetrics::new(),
-    );
-    let (address, tasks) = spawn_app_with_tasks(app).await;
+    let (client, tasks) = serve(vec![built.service], support::PREFIX).await;
     TestApp {
-        address: format!("http://{address}"),
-        client: platform::testing::http_client(),
+        client,
         issuer,
         clock,
         state: built.state,
@@ -81,76 +76,31 @@ impl TestApp {
             .collect()
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}/api/support{path}", self.address)
-    }
-
-    pub fn user(&self, role: Role) -> User {
-        let id = Uuid::now_v7();
-        let email = format!("{}@example.com", id.simple());
-        User {
-            id,
-            token: self.issuer.token(
-                id,
-                role,
-                &email,
-                &format!("{role} {}", &id.simple().to_string()[24..]),
-            ),
-        }
+    pub fn user(&self, role: Role) -> TestUser {
+        let name = format!("{role} {}", &Uuid::now_v7().simple().to_string()[24..]);
+        self.issuer.user_named(role, &unique_email(), &name)
     }
 
     /// An agent support knows (it has called support once).
-    pub async fn agent(&self) -> User {
+    pub async fn agent(&self) -> TestUser {
         let agent = self.user(Role::Agent);
         assert_eq!(self.get(&agent, "/agents").await.status(), StatusCode::OK);
         agent
     }
 
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        request
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("request failed: {error}"))
-    }
-
-    pub async fn get(&self, user: &User, path: &str) -> Response {
-        self.send(self.client.get(self.url(path)).bearer_auth(&user.token))
-            .await
-    }
-
-    pub async fn post(&self, user: &User, path: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .post(self.url(path))
-                .bearer_auth(&user.token)
-                .json(body),
-        )
-        .await
-    }
-
-    pub async fn patch(&self, user: &User, path: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .patch(self.url(path))
-                .bearer_auth(&user.token)
-                .json(body),
-        )
-        .await
-    }
-
     /// Opens an incident as `user` and returns it.
-    pub async fn open(&self, user: &User) -> Value {
+    pub async fn open(&self, user: &TestUser) -> Value {
         let response = self.post(user, "/incidents", &json!({"subject": "It broke", "description": "It broke on Sunday.", "category": "order"})).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         json_body(response).await
     }
 
-    pub async fn status(&self, user: &User, id: &str, to: &str) -> Response {
+    pub async fn status(&self, user: &TestUser, id: &str, to: &str) -> Response {
         self.post(user, &format!("/incidents/{id}/status"), &json!({"to": to}))
             .await
     }
 
-    pub async fn reply(&self, user: &User, id: &str, body: &str, internal: bool) -> Response {
+    pub async fn reply(&self, user: &TestUser, id: &str, body: &str, internal: bool) -> Response {
         self.post(
             user,
             &format!("/incidents/{id}/comments"),
@@ -159,7 +109,7 @@ impl TestApp {
         .await
     }
 
-    pub async fn incident(&self, user: &User, id: &str) -> Value {
+    pub async fn incident(&self, user: &TestUser, id: &str) -> Value {
         let response = self.get(user, &format!("/incidents/{id}")).await;
         assert_eq!(response.status(), StatusCode::OK);
         json_body(response).await

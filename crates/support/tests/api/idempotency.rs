@@ -14,7 +14,7 @@ backend_test! {
         let body = json!({"subject": "Double charge", "description": "Twice on my card", "category": "billing"});
         let mut answers = Vec::new();
         for _ in 0..5 {
-            let response = app.send(app.client.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", "order-77-complaint").json(&body)).await;
+            let response = app.send(app.http.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", "order-77-complaint").json(&body)).await;
             assert_eq!(response.status(), StatusCode::CREATED);
             answers.push(response.text().await.unwrap_or_default());
         }
@@ -23,7 +23,7 @@ backend_test! {
         assert_eq!(queue["items"].as_array().map(Vec::len), Some(1));
         // Another caller's same key is another key.
         let other = app.user(Role::Customer);
-        let theirs = app.send(app.client.post(app.url("/incidents")).bearer_auth(&other.token).header("idempotency-key", "order-77-complaint").json(&body)).await;
+        let theirs = app.send(app.http.post(app.url("/incidents")).bearer_auth(&other.token).header("idempotency-key", "order-77-complaint").json(&body)).await;
         assert_eq!(theirs.status(), StatusCode::CREATED);
     }
 }
@@ -34,7 +34,7 @@ backend_test! {
         let customer = app.user(Role::Customer);
         let first = json!({"subject": "A", "description": "a", "category": "other"});
         let second = json!({"subject": "B", "description": "b", "category": "other"});
-        let send = |body: serde_json::Value, key: &'static str| app.send(app.client.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", key).json(&body));
+        let send = |body: serde_json::Value, key: &'static str| app.send(app.http.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", key).json(&body));
         assert_eq!(send(first, "k1").await.status(), StatusCode::CREATED);
         assert_problem(send(second, "k1").await, StatusCode::UNPROCESSABLE_ENTITY).await;
         let long: &'static str = Box::leak("k".repeat(300).into_boxed_str());
@@ -50,7 +50,7 @@ backend_test! {
         let app = spawn_app(backend).await;
         let customer = app.user(Role::Customer);
         let body = json!({"subject": "Race", "description": "All at once", "category": "other"});
-        let attempts = (0..8).map(|_| app.send(app.client.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", "race").json(&body)));
+        let attempts = (0..8).map(|_| app.send(app.http.post(app.url("/incidents")).bearer_auth(&customer.token).header("idempotency-key", "race").json(&body)));
         let statuses: Vec<StatusCode> = futures::future::join_all(attempts).await.iter().map(reqwest::Response::status).collect();
         assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
         assert!(statuses.contains(&StatusCode::CREATED));

@@ -241,7 +241,7 @@ const ROUTES: [(&str, &str); 11] = [
 backend_test! {
     async fn every_route_is_documented_and_served(backend) {
         let app = spawn_app(backend).await;
-        let document = json_body(app.send(app.client.get(format!("{}/api/openapi.json", app.address))).await).await;
+        let document = json_body(app.send(app.http.get(format!("{}/api/openapi.json", app.origin()))).await).await;
         let mut documented: Vec<(String, String)> = document["paths"].as_object().into_iter().flatten()
             .flat_map(|(path, item)| item.as_object().into_iter().flatten().map(move |(method, _)| (method.clone(), path.clone())))
             .collect();
@@ -251,9 +251,9 @@ backend_test! {
         expected.sort();
         assert_eq!(documented, expected);
         for (method, path) in &documented {
-            let url = format!("{}{}", app.address, path.replace("{id}", &uuid::Uuid::now_v7().to_string()));
+            let url = format!("{}{}", app.origin(), path.replace("{id}", &uuid::Uuid::now_v7().to_string()));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(reqwest::Method::GET);
-            let status = app.send(app.client.request(method.clone(), &url).json(&json!({}))).await.status();
+            let status = app.send(app.http.request(method.clone(), &url).json(&json!({}))).await.status();
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
         }
     }

@@ -9,9 +9,11 @@ use platform::client::{ServiceClient, ServiceTokens};
 use platform::config::SecretString;
 use platform::db::Backend;
 use platform::http::{HttpConfig, HttpMetrics};
-use platform::testing::TestDatabase;
 use platform::testing::events::{DropGuard, TcpProxy, memory_bus, spawn_app_with_tasks};
-pub use platform::testing::{assert_problem, error_code, json_body, text};
+pub use platform::testing::{
+    Anonymous, Bearer, TestClient, assert_problem, error_code, json_body, text,
+};
+use platform::testing::{TestDatabase, serve};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -26,13 +28,12 @@ pub const GOOD_CARD: &str = "4242 4242 4242 4242";
 
 /// A running shop.
 pub struct Shop {
-    /// Identity and the catalog (and orders, when wired in process).
-    pub address: String,
-    /// The orders service.
-    pub orders_address: String,
+    /// Identity and the catalog (and orders, when wired in process); full paths.
+    pub others: TestClient,
+    /// The orders service; full paths.
+    pub orders_client: TestClient,
     /// Between orders and the other two, when they talk over HTTP.
     pub proxy: Option<TcpProxy>,
-    pub client: reqwest::Client,
     pub orders: orders::State,
     pub orders_database: TestDatabase,
     pub admin: String,
@@ -134,7 +135,7 @@ pub async fn spawn_wired_shop(
                 ServiceClient::http("catalog", &through),
                 ServiceClient::http("identity", &through),
                 vec![],
-                Some((proxy, format!("http://{address}"), tasks)),
+                Some((proxy, TestClient::new(address, ""), tasks)),
             )
         }
     };
@@ -168,21 +169,16 @@ pub async fn spawn_wired_shop(
         .await
         .unwrap_or_else(|e| panic!("orders did not start: {e:#}"));
     let state = built.state.clone();
-    let app = App::compose(
-        others.into_iter().chain([built.service]).collect(),
-        &HttpConfig::default(),
-        HttpMetrics::new(),
-    );
-    let (address, tasks) = spawn_app_with_tasks(app).await;
-    let (proxy, others_address, other_tasks) = match proxy {
+    let services = others.into_iter().chain([built.service]).collect();
+    let (orders_client, tasks) = serve(services, "").await;
+    let (proxy, others, other_tasks) = match proxy {
         Some((proxy, others, tasks)) => (Some(proxy), others, Some(tasks)),
-        None => (None, format!("http://{address}"), None),
+        None => (None, orders_client.clone(), None),
     };
     let mut shop = Shop {
-        address: others_address,
-        orders_address: format!("http://{address}"),
+        others,
+        orders_client,
         proxy,
-        client: platform::testing::http_client(),
         orders: state,
         orders_database,
         admin: String::new(),
@@ -193,11 +189,10 @@ pub async fn spawn_wired_shop(
     drop(keys);
     shop.admin = shop.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let category = shop
-        .send(
-            shop.client
-                .post(shop.url("/api/catalog/categories"))
-                .bearer_auth(&shop.admin)
-                .json(&json!({"name": "Books"})),
+        .post(
+            &shop.admin,
+            "/api/catalog/categories",
+            &json!({"name": "Books"}),
         )
         .await;
     assert_eq!(category.status(), StatusCode::CREATED);
@@ -206,27 +201,47 @@ pub async fn spawn_wired_shop(
 }
 
 impl Shop {
-    pub fn url(&self, path: &str) -> String {
+    /// The service that serves `path`: orders, or identity and the catalog.
+    pub fn client_for(&self, path: &str) -> &TestClient {
         if path.starts_with("/api/orders") {
-            format!("{}{path}", self.orders_address)
+            &self.orders_client
         } else {
-            format!("{}{path}", self.address)
+            &self.others
         }
     }
 
+    /// The URL of `path`, on the service that serves it.
+    pub fn url(&self, path: &str) -> String {
+        self.client_for(path).url(path)
+    }
+
+    /// The HTTP client, for requests with headers of their own.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.orders_client.http
+    }
+
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("request failed: {e}"))
+        self.orders_client.send(request).await
+    }
+
+    pub async fn get(&self, who: impl Bearer, path: &str) -> Response {
+        self.client_for(path).get(who, path).await
+    }
+
+    pub async fn post(&self, who: impl Bearer, path: &str, body: &Value) -> Response {
+        self.client_for(path).post(who, path, body).await
+    }
+
+    pub async fn patch(&self, who: impl Bearer, path: &str, body: &Value) -> Response {
+        self.client_for(path).patch(who, path, body).await
     }
 
     async fn login(&self, email: &str, password: &str) -> String {
         let response = self
-            .send(
-                self.client
-                    .post(self.url("/api/identity/login"))
-                    .json(&json!({"email": email, "password": password})),
+            .post(
+                Anonymous,
+                "/api/identity/login",
+                &json!({"email": email, "password": password}),
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "login of {email}");
@@ -237,23 +252,15 @@ impl Shop {
     pub async fn customer(&self) -> Customer {
         let email = format!("{}@example.com", Uuid::now_v7().simple());
         let registered = self
-            .send(
-                self.client
-                    .post(self.url("/api/identity/register"))
-                    .json(&json!({"email": email, "password": PASSWORD, "name": "Ana Buyer"})),
+            .post(
+                Anonymous,
+                "/api/identity/register",
+                &json!({"email": email, "password": PASSWORD, "name": "Ana Buyer"}),
             )
             .await;
         assert_eq!(registered.status(), StatusCode::CREATED);
         let token = self.login(&email, PASSWORD).await;
-        let me = json_body(
-            self.send(
-                self.client
-                    .get(self.url("/api/identity/me"))
-                    .bearer_auth(&token),
-            )
-            .await,
-        )
-        .await;
+        let me = json_body(self.get(&token, "/api/identity/me").await).await;
         Customer {
             id: text(&me["id"]),
             token,
@@ -267,14 +274,7 @@ impl Shop {
             "category_id": self.category, "price": {"amount": price, "currency": "EUR"}, "stock": stock,
             "attributes": {"author": "Ana Ruiz", "isbn": "978-0-306-40615-7", "publisher": "Mar", "year": 2001}
         });
-        let response = self
-            .send(
-                self.client
-                    .post(self.url("/api/catalog/products"))
-                    .bearer_auth(&self.admin)
-                    .json(&body),
-            )
-            .await;
+        let response = self.post(&self.admin, "/api/catalog/products", &body).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         text(&json_body(response).await["id"])
     }
@@ -282,10 +282,7 @@ impl Shop {
     /// A product's stock in the catalog.
     pub async fn stock(&self, product: &str) -> i64 {
         let response = self
-            .send(
-                self.client
-                    .get(self.url(&format!("/api/catalog/products/{product}"))),
-            )
+            .get(Anonymous, &format!("/api/catalog/products/{product}"))
             .await;
         json_body(response).await["stock"].as_i64().unwrap_or(-1)
     }
@@ -293,11 +290,10 @@ impl Shop {
     /// Changes a product's price (administrator).
     pub async fn reprice(&self, product: &str, price: i64) {
         let response = self
-            .send(
-                self.client
-                    .patch(self.url(&format!("/api/catalog/products/{product}")))
-                    .bearer_auth(&self.admin)
-                    .json(&json!({"price": {"amount": price, "currency": "EUR"}})),
+            .patch(
+                &self.admin,
+                &format!("/api/catalog/products/{product}"),
+                &json!({"price": {"amount": price, "currency": "EUR"}}),
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -305,11 +301,7 @@ impl Shop {
 
     /// The cheapest delivery option (the demo's pick-up, free) or another by name.
     pub async fn delivery(&self, name: &str) -> Value {
-        let options = json_body(
-            self.send(self.client.get(self.url("/api/orders/delivery-options")))
-                .await,
-        )
-        .await;
+        let options = json_body(self.get(Anonymous, "/api/orders/delivery-options").await).await;
         options
             .as_array()
             .and_then(|all| all.iter().find(|option| option["name"] == name).cloned())
@@ -317,51 +309,21 @@ impl Shop {
     }
 
     pub async fn add(&self, token: &str, product: &str, quantity: i64) -> Response {
-        self.send(
-            self.client
-                .post(self.url("/api/orders/cart/items"))
-                .bearer_auth(token)
-                .json(&json!({"product_id": product, "quantity": quantity})),
-        )
-        .await
+        let line = json!({"product_id": product, "quantity": quantity});
+        self.post(token, "/api/orders/cart/items", &line).await
     }
 
     pub async fn cart(&self, token: &str) -> Value {
-        json_body(
-            self.send(
-                self.client
-                    .get(self.url("/api/orders/cart"))
-                    .bearer_auth(token),
-            )
-            .await,
-        )
-        .await
+        json_body(self.get(token, "/api/orders/cart").await).await
     }
 
     pub async fn checkout(&self, token: &str, key: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .post(self.url("/api/orders/checkout"))
-                .bearer_auth(token)
-                .header("idempotency-key", key)
-                .json(body),
-        )
-        .await
-    }
-
-    pub async fn get(&self, token: &str, path: &str) -> Response {
-        self.send(self.client.get(self.url(path)).bearer_auth(token))
-            .await
-    }
-
-    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Response {
-        self.send(
-            self.client
-                .post(self.url(path))
-                .bearer_auth(token)
-                .json(body),
-        )
-        .await
+        let request = self
+            .orders_client
+            .request(reqwest::Method::POST, token, "/api/orders/checkout")
+            .header("idempotency-key", key)
+            .json(body);
+        self.send(request).await
     }
 
     /// The simulated provider's books for an order: (charges, refunded amount).

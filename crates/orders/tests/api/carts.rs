@@ -12,18 +12,18 @@ backend_test! {
         let sea = shop.product("The Sea", 1000, 10).await;
         let wind = shop.product("The Wind", 500, 10).await;
         // A visitor adds two of The Sea and gets a cart token.
-        let first = shop.send(shop.client.post(shop.url("/api/orders/cart/items")).json(&json!({"product_id": sea, "quantity": 2}))).await;
+        let first = shop.send(shop.http().post(shop.url("/api/orders/cart/items")).json(&json!({"product_id": sea, "quantity": 2}))).await;
         assert_eq!(first.status(), StatusCode::OK);
         let token = text(&json_body(first).await["cart_token"]);
         assert_eq!(token.len(), 64);
-        let visitor = shop.send(shop.client.get(shop.url("/api/orders/cart")).header("x-cart-token", &token)).await;
+        let visitor = shop.send(shop.http().get(shop.url("/api/orders/cart")).header("x-cart-token", &token)).await;
         assert_eq!(json_body(visitor).await["item_count"], 2);
         // The customer had one of each already.
         let ana = shop.customer().await;
         shop.add(&ana.token, &sea, 1).await;
         shop.add(&ana.token, &wind, 1).await;
         // Logged in, the site sends both: the carts merge.
-        let merged = shop.send(shop.client.get(shop.url("/api/orders/cart")).bearer_auth(&ana.token).header("x-cart-token", &token)).await;
+        let merged = shop.send(shop.http().get(shop.url("/api/orders/cart")).bearer_auth(&ana.token).header("x-cart-token", &token)).await;
         let merged = json_body(merged).await;
         assert_eq!(merged["item_count"], 4);
         assert_eq!(merged["cart_token"], serde_json::Value::Null);
@@ -32,10 +32,10 @@ backend_test! {
         assert!(quantities.contains(&(sea.clone(), 3)) && quantities.contains(&(wind.clone(), 1)), "{quantities:?}");
         assert_eq!(merged["subtotal"], json!({"amount": 3500, "currency": "EUR"}));
         // The visitor's cart is gone: its token finds nothing now.
-        let gone = shop.send(shop.client.get(shop.url("/api/orders/cart")).header("x-cart-token", &token)).await;
+        let gone = shop.send(shop.http().get(shop.url("/api/orders/cart")).header("x-cart-token", &token)).await;
         assert_eq!(json_body(gone).await["item_count"], 0);
         // And merging again changes nothing.
-        let again = shop.send(shop.client.get(shop.url("/api/orders/cart")).bearer_auth(&ana.token).header("x-cart-token", &token)).await;
+        let again = shop.send(shop.http().get(shop.url("/api/orders/cart")).bearer_auth(&ana.token).header("x-cart-token", &token)).await;
         assert_eq!(json_body(again).await["item_count"], 4);
     }
 }
@@ -49,7 +49,7 @@ backend_test! {
         shop.add(&ana.token, &sea, 2).await;
         shop.add(&ana.token, &wind, 1).await;
         shop.reprice(&sea, 1200).await;
-        let archived = shop.send(shop.client.delete(shop.url(&format!("/api/catalog/products/{wind}"))).bearer_auth(&shop.admin)).await;
+        let archived = shop.send(shop.http().delete(shop.url(&format!("/api/catalog/products/{wind}"))).bearer_auth(&shop.admin)).await;
         assert_eq!(archived.status(), StatusCode::NO_CONTENT);
         let cart = shop.cart(&ana.token).await;
         let line = |id: &str| cart["lines"].as_array().and_then(|lines| lines.iter().find(|l| l["product_id"] == id).cloned()).unwrap_or_default();
@@ -81,18 +81,18 @@ backend_test! {
         assert_eq!(too_many["type"], "urn:tienda:problem:insufficient-stock");
         assert_eq!(shop.cart(&ana.token).await["item_count"], 2);
         let path = format!("/api/orders/cart/items/{sea}");
-        let patched = shop.send(shop.client.patch(shop.url(&path)).bearer_auth(&ana.token).json(&json!({"quantity": 1}))).await;
+        let patched = shop.send(shop.http().patch(shop.url(&path)).bearer_auth(&ana.token).json(&json!({"quantity": 1}))).await;
         assert_eq!(json_body(patched).await["item_count"], 1);
-        let bad = shop.send(shop.client.patch(shop.url(&path)).bearer_auth(&ana.token).json(&json!({"quantity": 5000}))).await;
+        let bad = shop.send(shop.http().patch(shop.url(&path)).bearer_auth(&ana.token).json(&json!({"quantity": 5000}))).await;
         assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
-        let absent = shop.send(shop.client.patch(shop.url(&format!("/api/orders/cart/items/{}", uuid::Uuid::now_v7()))).bearer_auth(&ana.token).json(&json!({"quantity": 1}))).await;
+        let absent = shop.send(shop.http().patch(shop.url(&format!("/api/orders/cart/items/{}", uuid::Uuid::now_v7()))).bearer_auth(&ana.token).json(&json!({"quantity": 1}))).await;
         assert_problem(absent, StatusCode::NOT_FOUND).await;
-        let removed = shop.send(shop.client.delete(shop.url(&path)).bearer_auth(&ana.token)).await;
+        let removed = shop.send(shop.http().delete(shop.url(&path)).bearer_auth(&ana.token)).await;
         assert_eq!(json_body(removed).await["item_count"], 0);
-        assert_problem(shop.send(shop.client.delete(shop.url(&path)).bearer_auth(&ana.token)).await, StatusCode::NOT_FOUND).await;
-        let forged = shop.send(shop.client.get(shop.url("/api/orders/cart")).header("x-cart-token", "not-a-token")).await;
+        assert_problem(shop.send(shop.http().delete(shop.url(&path)).bearer_auth(&ana.token)).await, StatusCode::NOT_FOUND).await;
+        let forged = shop.send(shop.http().get(shop.url("/api/orders/cart")).header("x-cart-token", "not-a-token")).await;
         assert_problem(forged, StatusCode::BAD_REQUEST).await;
-        let bad_token = shop.send(shop.client.get(shop.url("/api/orders/cart")).bearer_auth("nonsense")).await;
+        let bad_token = shop.send(shop.http().get(shop.url("/api/orders/cart")).bearer_auth("nonsense")).await;
         assert_problem(bad_token, StatusCode::UNAUTHORIZED).await;
     }
 }

@@ -81,9 +81,8 @@ fn before_charge(database: Database) -> Arc<dyn PaymentProvider> {
 /// Starts a checkout that will never finish; answers the order's id once it is recorded.
 async fn stalled_checkout(shop: &Shop, token: &str, key: &str, body: &serde_json::Value) -> String {
     let request = shop
-        .client
-        .post(shop.url("/api/orders/checkout"))
-        .bearer_auth(token)
+        .orders_client
+        .request(reqwest::Method::POST, token, "/api/orders/checkout")
         .header("idempotency-key", key)
         .json(body)
         .timeout(Duration::from_millis(1500));

@@ -67,7 +67,7 @@ backend_test! {
         assert_eq!(staff["items"].as_array().map(Vec::len), Some(1));
         assert_problem(shop.get(&ana.token, "/api/orders/not-an-id").await, StatusCode::NOT_FOUND).await;
         assert_problem(shop.get(&ana.token, "/api/orders?status=lost").await, StatusCode::UNPROCESSABLE_ENTITY).await;
-        assert_problem(shop.send(shop.client.get(shop.url(&path))).await, StatusCode::UNAUTHORIZED).await;
+        assert_problem(shop.send(shop.http().get(shop.url(&path))).await, StatusCode::UNAUTHORIZED).await;
     }
 }
 
@@ -113,11 +113,11 @@ backend_test! {
         assert_eq!(created.status(), StatusCode::CREATED);
         let created = json_body(created).await;
         let path = shop.url(&format!("/api/orders/delivery-options/{}", text(&created["id"])));
-        let stale = shop.send(shop.client.patch(&path).bearer_auth(&shop.admin).header("if-match", "\"7\"").json(&json!({"active": false}))).await;
+        let stale = shop.send(shop.http().patch(&path).bearer_auth(&shop.admin).header("if-match", "\"7\"").json(&json!({"active": false}))).await;
         assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
-        let withdrawn = shop.send(shop.client.patch(&path).bearer_auth(&shop.admin).header("if-match", "\"1\"").json(&json!({"active": false}))).await;
+        let withdrawn = shop.send(shop.http().patch(&path).bearer_auth(&shop.admin).header("if-match", "\"1\"").json(&json!({"active": false}))).await;
         assert_eq!(withdrawn.status(), StatusCode::OK);
-        let listed = json_body(shop.send(shop.client.get(shop.url("/api/orders/delivery-options"))).await).await;
+        let listed = json_body(shop.send(shop.http().get(shop.url("/api/orders/delivery-options"))).await).await;
         assert!(listed.as_array().into_iter().flatten().all(|option| option["name"] != "Saturday"));
         let all = json_body(shop.get(&shop.admin, "/api/orders/delivery-options?all=true").await).await;
         assert!(all.as_array().into_iter().flatten().any(|option| option["name"] == "Saturday"));
@@ -146,7 +146,7 @@ const ROUTES: [(&str, &str); 11] = [
 backend_test! {
     async fn every_orders_route_is_documented_and_every_documented_route_is_served(backend) {
         let shop = spawn_shop(backend).await;
-        let document = json_body(shop.send(shop.client.get(shop.url("/api/openapi.json"))).await).await;
+        let document = json_body(shop.send(shop.http().get(shop.url("/api/openapi.json"))).await).await;
         let mut documented: Vec<(String, String)> = Vec::new();
         for (path, item) in document["paths"].as_object().into_iter().flatten().filter(|(path, _)| path.starts_with("/api/orders")) {
             for method in item.as_object().into_iter().flatten().map(|(m, _)| m.clone()) {
@@ -162,10 +162,10 @@ backend_test! {
         for (method, path) in &expected {
             let url = shop.url(&path.replace("{id}", &uuid::Uuid::now_v7().to_string()).replace("{product_id}", &uuid::Uuid::now_v7().to_string()));
             let request = match method.as_str() {
-                "get" => shop.client.get(&url),
-                "post" => shop.client.post(&url).json(&json!({})),
-                "patch" => shop.client.patch(&url).json(&json!({})),
-                _ => shop.client.delete(&url),
+                "get" => shop.http().get(&url),
+                "post" => shop.http().post(&url).json(&json!({})),
+                "patch" => shop.http().patch(&url).json(&json!({})),
+                _ => shop.http().delete(&url),
             };
             let status = shop.send(request.bearer_auth(&shop.admin)).await.status();
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");

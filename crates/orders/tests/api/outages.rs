@@ -22,7 +22,7 @@ backend_test! {
         assert!(down.headers().contains_key("retry-after"));
         let problem = assert_problem(down, StatusCode::SERVICE_UNAVAILABLE).await;
         assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("catalog")), "{problem}");
-        let cart = shop.send(shop.client.get(shop.url("/api/orders/cart")).bearer_auth(&ana.token)).await;
+        let cart = shop.send(shop.http().get(shop.url("/api/orders/cart")).bearer_auth(&ana.token)).await;
         assert_problem(cart, StatusCode::SERVICE_UNAVAILABLE).await;
         let listed = json_body(shop.get(&ana.token, "/api/orders").await).await;
         assert_eq!(listed["items"], serde_json::json!([]), "a checkout that could not price left an order");

@@ -1,9 +1,0 @@
-//! The orders service with the catalog and identity it works with: carts, checkout, payment,
-//! recovery, cancellation and delivery, each test on both backends.
-
-mod carts;
-mod checkout;
-mod helpers;
-mod lifecycle;
-mod outages;
-mod recovery;
