@@ -33,7 +33,7 @@ use crate::domain::address::ShippingAddress;
 use crate::domain::card::Card;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
-use crate::store::{self, Order, OrderLine, PriceChange, Transition};
+use crate::store::{self, CartItem, CartOwner, Order, OrderLine, PriceChange, Transition};
 
 /// How many times a charge is asked again after the provider failed to answer.
 const CHARGE_ATTEMPTS: u32 = 3;
@@ -241,6 +241,24 @@ async fn place(
         lines,
     };
     let mut transaction = state.database.begin().await?;
+    // The cart is read again under its lock: a payment of the same cart (another tab) that
+    // finished since it was first read has emptied it, and this checkout must not charge it
+    // again.
+    let cart = store::lock_cart(
+        &mut transaction,
+        state.database.backend(),
+        CartOwner::User(caller.user_id),
+    )
+    .await?;
+    let still = match cart {
+        Some(cart) => store::cart_items(&mut *transaction, cart).await?,
+        None => Vec::new(),
+    };
+    if !same_lines(&items, &still) {
+        return Err(Error::Conflict(
+            "The cart changed while it was being checked out; review it and try again.".into(),
+        ));
+    }
     if !store::insert_order(&mut transaction, &order).await? {
         return Err(Error::Conflict(
             "Another checkout of yours is taking payment; wait for it to finish.".into(),
@@ -382,4 +400,17 @@ async fn charge(
             .await
         }
     }
+}
+
+/// True when two reads of a cart hold the same products in the same quantities.
+fn same_lines(before: &[CartItem], now: &[CartItem]) -> bool {
+    let lines = |items: &[CartItem]| {
+        let mut lines: Vec<(Uuid, i64)> = items
+            .iter()
+            .map(|item| (item.product_id, item.quantity))
+            .collect();
+        lines.sort_unstable();
+        lines
+    };
+    lines(before) == lines(now)
 }

@@ -12,7 +12,7 @@ use crate::app::views::OrderView;
 use crate::clients::catalog::Committed;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
-use crate::store::{self, Order, Transition};
+use crate::store::{self, CartOwner, Order, Transition};
 
 /// The charge was approved: the order is paid, its lines leave the cart, the answer is stored
 /// for the key (when a claim is given), and then the reservation is committed.
@@ -23,6 +23,14 @@ pub async fn finish_paid(
     claim: Option<Claim>,
 ) -> Result<OrderView, Error> {
     let mut transaction = state.database.begin().await?;
+    // The cart first (as a checkout takes it): a checkout of the same cart that read it before
+    // this payment empties it finds the cart changed, not a cart still full.
+    let cart = store::lock_cart(
+        &mut transaction,
+        state.database.backend(),
+        CartOwner::CustomerOf(order_id),
+    )
+    .await?;
     let moved = store::transition(
         &mut transaction,
         order_id,
@@ -55,7 +63,7 @@ pub async fn finish_paid(
             },
         )
         .await?;
-    if let Some(cart) = store::cart_of_user(&mut *transaction, order.user_id).await? {
+    if let Some(cart) = cart {
         let bought: Vec<Uuid> = order.lines.iter().map(|line| line.product_id).collect();
         store::remove_items(&mut transaction, cart, &bought).await?;
     }

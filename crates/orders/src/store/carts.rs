@@ -1,5 +1,6 @@
 //! Carts and their items.
 
+use platform::db::Backend;
 use platform::time::to_db;
 use sqlx::{Any, Executor, Row};
 use time::OffsetDateTime;
@@ -32,6 +33,41 @@ pub async fn cart_of_user(
         .fetch_optional(executor)
         .await?;
     id.as_deref().map(uuid).transpose()
+}
+
+/// The cart of a user, held for the rest of `transaction` so that a checkout reading it and a
+/// payment emptying it take turns (on PostgreSQL a row lock; on SQLite the write transaction
+/// holds the database's one write lock already). `owner` is the user, or the order whose
+/// customer it is.
+pub async fn lock_cart(
+    transaction: &mut Transaction,
+    backend: Backend,
+    owner: CartOwner,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let (whose, id) = match owner {
+        CartOwner::User(id) => ("$1", id),
+        CartOwner::CustomerOf(order) => ("(SELECT user_id FROM orders WHERE id = $1)", order),
+    };
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let cart: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM carts WHERE user_id = {whose}{lock}"
+    ))
+    .bind(id.to_string())
+    .fetch_optional(&mut **transaction)
+    .await?;
+    cart.as_deref().map(uuid).transpose()
+}
+
+/// Whose cart to lock.
+#[derive(Debug, Clone, Copy)]
+pub enum CartOwner {
+    /// This user's.
+    User(Uuid),
+    /// The customer's who placed this order.
+    CustomerOf(Uuid),
 }
 
 /// The cart whose visitor token hashes to `token_hash`.
