@@ -8,7 +8,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use axum::extract::FromRef;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
 
 use crate::Service;
 use crate::auth::TokenVerifier;
@@ -34,6 +35,18 @@ impl<T> Deref for State<T> {
 
     fn deref(&self) -> &T {
         &self.0
+    }
+}
+
+/// Handlers take the state as it is (`state: State`), without axum's `State(..)` wrapper.
+impl<T: Send + Sync> FromRequestParts<State<T>> for State<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        _parts: &mut Parts,
+        state: &State<T>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(state.clone())
     }
 }
 

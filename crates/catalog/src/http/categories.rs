@@ -1,6 +1,5 @@
 //! `/categories`: the tree (or a flat list), and its administration.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
@@ -90,7 +89,7 @@ pub struct CategoryQuery {
     responses((status = 200, description = "The categories", body = CategoryList))
 )]
 async fn list_categories(
-    AxumState(state): AxumState<State>,
+    state: State,
     Query(query): Query<CategoryQuery>,
 ) -> Result<Json<CategoryList>, ApiError> {
     let all = categories::list(&state).await?;
@@ -114,7 +113,7 @@ async fn list_categories(
     )
 )]
 async fn create_category(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<NewCategory>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -133,7 +132,7 @@ async fn create_category(
     )
 )]
 async fn get_category(
-    AxumState(state): AxumState<State>,
+    state: State,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
     let category = categories::get(&state, id).await?;
@@ -158,7 +157,7 @@ async fn get_category(
     )
 )]
 async fn update_category(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
@@ -184,7 +183,7 @@ async fn update_category(
     )
 )]
 async fn delete_category(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,

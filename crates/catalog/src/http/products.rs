@@ -1,6 +1,5 @@
 //! `/products`: search and listing, and each product's life.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
@@ -239,7 +238,7 @@ fn parse_query(query: ProductListQuery) -> Result<ProductQuery, ApiError> {
     )
 )]
 async fn list_products(
-    AxumState(state): AxumState<State>,
+    state: State,
     Query(query): Query<ProductListQuery>,
 ) -> Result<Json<Page<ProductView>>, ApiError> {
     let query = parse_query(query)?;
@@ -261,7 +260,7 @@ async fn list_products(
     )
 )]
 async fn create_product(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<NewProduct>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -281,7 +280,7 @@ async fn create_product(
     )
 )]
 async fn get_product(
-    AxumState(state): AxumState<State>,
+    state: State,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
     let product = products::get(&state, id).await?;
@@ -304,7 +303,7 @@ async fn get_product(
     )
 )]
 async fn update_product(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
@@ -327,7 +326,7 @@ async fn update_product(
     )
 )]
 async fn archive_product(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,

@@ -1,6 +1,5 @@
 //! `/products/{id}/reviews`: what customers say of a product.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
@@ -74,7 +73,7 @@ impl From<Review> for ReviewView {
     )
 )]
 async fn list_reviews(
-    AxumState(state): AxumState<State>,
+    state: State,
     IdPath(id): IdPath<Uuid>,
     Query(paging): Query<PageParams>,
 ) -> Result<Json<Page<ReviewView>>, ApiError> {
@@ -99,7 +98,7 @@ async fn list_reviews(
     )
 )]
 async fn create_review(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<NewReview>,
@@ -124,7 +123,7 @@ async fn create_review(
     )
 )]
 async fn update_review(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath((id, review_id)): IdPath<(Uuid, Uuid)>,
     Json(body): Json<ReviewChange>,
@@ -147,7 +146,7 @@ async fn update_review(
     )
 )]
 async fn delete_review(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath((id, review_id)): IdPath<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {

@@ -1,6 +1,5 @@
 //! `/reservations` (stock held for orders) and `POST /products/{id}/stock` (adjustments).
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -88,7 +87,7 @@ impl From<Reservation> for ReservationView {
     )
 )]
 async fn reserve(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<NewReservation>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -108,7 +107,7 @@ async fn reserve(
     )
 )]
 async fn get_reservation(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
@@ -128,7 +127,7 @@ async fn get_reservation(
     )
 )]
 async fn commit_reservation(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
@@ -148,7 +147,7 @@ async fn commit_reservation(
     )
 )]
 async fn release_reservation(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<ReservationView>, ApiError> {
@@ -170,7 +169,7 @@ async fn release_reservation(
     )
 )]
 async fn adjust_stock(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<StockAdjustment>,

@@ -1,6 +1,5 @@
 //! `/api/customers` and `/api/customers/{id}`: records, search, soft delete and restore.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
@@ -50,7 +49,7 @@ pub struct SearchQuery {
     )
 )]
 async fn create_customer(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<NewCustomer>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -70,7 +69,7 @@ async fn create_customer(
     )
 )]
 async fn search_customers(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Page<CustomerView>>, ApiError> {
@@ -107,7 +106,7 @@ async fn search_customers(
     )
 )]
 async fn get_customer(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -130,7 +129,7 @@ async fn get_customer(
     )
 )]
 async fn update_customer(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
     if_match: IfMatch,
@@ -154,7 +153,7 @@ async fn update_customer(
     )
 )]
 async fn delete_customer(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
     if_match: IfMatch,
@@ -174,7 +173,7 @@ async fn delete_customer(
     )
 )]
 async fn restore_customer(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {

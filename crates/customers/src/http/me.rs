@@ -1,6 +1,5 @@
 //! `/api/customers/me`: a customer's own record, made or linked on first use.
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -28,10 +27,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
         (status = 404, description = "The caller's record was deleted or erased", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn get_own(
-    AxumState(state): AxumState<State>,
-    caller: Caller,
-) -> Result<impl IntoResponse, ApiError> {
+async fn get_own(state: State, caller: Caller) -> Result<impl IntoResponse, ApiError> {
     let view = CustomerView::from(me::own_record(&state, &caller).await?);
     Ok(([view.etag()], Json(view)))
 }
@@ -48,7 +44,7 @@ async fn get_own(
     )
 )]
 async fn update_own(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     if_match: IfMatch,
     Json(body): Json<CustomerChange>,

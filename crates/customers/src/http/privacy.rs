@@ -1,6 +1,5 @@
 //! History, export and erasure: what the service holds about a customer, and forgetting it.
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -87,7 +86,7 @@ pub struct Export {
     )
 )]
 async fn history(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Query(paging): Query<PageParams>,
@@ -113,7 +112,7 @@ async fn history(
     )
 )]
 async fn export(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -150,7 +149,7 @@ async fn export(
     )
 )]
 async fn erase(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<CustomerView>, ApiError> {

@@ -1,6 +1,5 @@
 //! `/api/customers/{id}/services`: what a customer has contracted.
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -29,7 +28,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     )
 )]
 async fn list_services(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<Json<Vec<ServiceView>>, ApiError> {
@@ -56,7 +55,7 @@ async fn list_services(
     )
 )]
 async fn add_service(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<NewService>,
@@ -93,7 +92,7 @@ async fn add_service(
     )
 )]
 async fn update_service(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath((id, service_id)): IdPath<(uuid::Uuid, uuid::Uuid)>,
     if_match: IfMatch,

@@ -1,6 +1,5 @@
 //! `POST /register`.
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::error::Problem;
@@ -41,7 +40,7 @@ pub struct Registration {
     )
 )]
 async fn register(
-    AxumState(state): AxumState<State>,
+    state: State,
     Json(body): Json<Registration>,
 ) -> Result<impl IntoResponse, ApiError> {
     let user = accounts::register(&state, &body.email, &body.password, &body.name).await?;

@@ -1,6 +1,5 @@
 //! `GET /jwks.json`: the public keys that verify access tokens.
 
-use axum::extract::State as AxumState;
 use platform::auth::Jwks;
 use platform::http::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,6 +16,6 @@ pub(super) fn router() -> OpenApiRouter<State> {
     get, path = "/jwks.json", tag = "identity",
     responses((status = 200, description = "The public keys", body = Jwks))
 )]
-async fn jwks(AxumState(state): AxumState<State>) -> Json<Jwks> {
+async fn jwks(state: State) -> Json<Jwks> {
     Json(state.signer.jwks().clone())
 }

@@ -1,6 +1,5 @@
 //! `GET /me`, `PUT /me/password`.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -40,10 +39,7 @@ pub struct PasswordChange {
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn me(
-    AxumState(state): AxumState<State>,
-    caller: Caller,
-) -> Result<Json<UserView>, ApiError> {
+async fn me(state: State, caller: Caller) -> Result<Json<UserView>, ApiError> {
     let user = store::find_user(state.database.pool(), caller.user_id)
         .await
         .map_err(Error::from)?
@@ -64,7 +60,7 @@ async fn me(
     )
 )]
 async fn change_password(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {

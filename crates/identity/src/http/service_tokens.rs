@@ -1,6 +1,5 @@
 //! `POST /service-tokens`: a token for another Tienda service.
 
-use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::error::Problem;
 use platform::http::Json;
@@ -47,7 +46,7 @@ pub struct ServiceTokenView {
     )
 )]
 async fn issue_service_token(
-    AxumState(state): AxumState<State>,
+    state: State,
     Json(body): Json<ServiceCredentials>,
 ) -> Result<Json<ServiceTokenView>, ApiError> {
     let token = service_tokens::issue(&state, &body.service, &body.secret)?;

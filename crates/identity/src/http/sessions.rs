@@ -1,6 +1,5 @@
 //! `POST /login`, `POST /refresh`, `POST /logout`.
 
-use axum::extract::State as AxumState;
 use axum::http::StatusCode;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -51,7 +50,7 @@ pub struct RefreshRequest {
     )
 )]
 async fn login(
-    AxumState(state): AxumState<State>,
+    state: State,
     ClientAddress(address): ClientAddress,
     Json(body): Json<Credentials>,
 ) -> Result<Json<TokenPair>, ApiError> {
@@ -70,7 +69,7 @@ async fn login(
     )
 )]
 async fn refresh(
-    AxumState(state): AxumState<State>,
+    state: State,
     Json(body): Json<RefreshRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     Ok(Json(sessions::refresh(&state, &body.refresh_token).await?))
@@ -85,10 +84,7 @@ async fn refresh(
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn logout(
-    AxumState(state): AxumState<State>,
-    caller: Caller,
-) -> Result<StatusCode, ApiError> {
+async fn logout(state: State, caller: Caller) -> Result<StatusCode, ApiError> {
     sessions::logout(&state, caller.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,6 @@
 //! `GET /users`, `GET /users/{id}`, `PATCH /users/{id}`, `DELETE /users/{id}`: user
 //! administration.
 
-use axum::extract::State as AxumState;
 use contracts::auth::Role;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -61,7 +60,7 @@ pub struct UserUpdate {
     )
 )]
 async fn list_users(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Query(query): Query<UserQuery>,
 ) -> Result<Json<Page<UserView>>, ApiError> {
@@ -97,7 +96,7 @@ async fn list_users(
     )
 )]
 async fn get_user(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<UserView>, ApiError> {
@@ -125,7 +124,7 @@ async fn get_user(
     )
 )]
 async fn update_user(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<UserUpdate>,
@@ -152,7 +151,7 @@ async fn update_user(
     )
 )]
 async fn delete_user(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<axum::http::StatusCode, ApiError> {

@@ -1,6 +1,5 @@
 //! `/cart`: the shopper's cart.
 
-use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::error::Problem;
 use platform::http::{IdPath, Json};
@@ -30,10 +29,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
         (status = 503, description = "The catalog is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn get_cart(
-    AxumState(state): AxumState<State>,
-    shopper: Shopper,
-) -> Result<Json<CartView>, ApiError> {
+async fn get_cart(state: State, shopper: Shopper) -> Result<Json<CartView>, ApiError> {
     Ok(Json(carts::view(&state, &shopper).await?))
 }
 
@@ -50,7 +46,7 @@ async fn get_cart(
     )
 )]
 async fn add_item(
-    AxumState(state): AxumState<State>,
+    state: State,
     shopper: Shopper,
     Json(body): Json<NewItem>,
 ) -> Result<Json<CartView>, ApiError> {
@@ -72,7 +68,7 @@ async fn add_item(
     )
 )]
 async fn change_item(
-    AxumState(state): AxumState<State>,
+    state: State,
     shopper: Shopper,
     IdPath(product_id): IdPath<uuid::Uuid>,
     Json(body): Json<QuantityChange>,
@@ -95,7 +91,7 @@ async fn change_item(
     )
 )]
 async fn remove_item(
-    AxumState(state): AxumState<State>,
+    state: State,
     shopper: Shopper,
     IdPath(product_id): IdPath<uuid::Uuid>,
 ) -> Result<Json<CartView>, ApiError> {

@@ -1,6 +1,5 @@
 //! `/delivery-options`: carriers, prices and estimates.
 
-use axum::extract::State as AxumState;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
@@ -77,7 +76,7 @@ pub struct OptionsQuery {
     responses((status = 200, description = "The options", body = Vec<DeliveryOptionView>))
 )]
 async fn list_options(
-    AxumState(state): AxumState<State>,
+    state: State,
     shopper: Shopper,
     Query(query): Query<OptionsQuery>,
 ) -> Result<Json<Vec<DeliveryOptionView>>, ApiError> {
@@ -97,7 +96,7 @@ async fn list_options(
     )
 )]
 async fn create_option(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Json(body): Json<NewDeliveryOption>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -121,7 +120,7 @@ async fn create_option(
     )
 )]
 async fn update_option(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,

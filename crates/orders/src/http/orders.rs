@@ -1,6 +1,6 @@
 //! `/checkout` and the orders themselves (`/`, `/{id}`): placing an order and everything after.
 
-use axum::extract::{OriginalUri, State as AxumState};
+use axum::extract::OriginalUri;
 use axum::response::{IntoResponse, Response};
 use platform::ApiError;
 use platform::auth::Caller;
@@ -56,7 +56,7 @@ fn created(view: OrderView) -> Response {
     )
 )]
 async fn checkout_cart(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdempotencyKey(key): IdempotencyKey,
     OriginalUri(uri): OriginalUri,
@@ -104,7 +104,7 @@ pub struct OrderQuery {
     )
 )]
 async fn list_orders(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Query(query): Query<OrderQuery>,
 ) -> Result<Json<Page<OrderView>>, ApiError> {
@@ -132,7 +132,7 @@ async fn list_orders(
     )
 )]
 async fn get_order(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
@@ -152,7 +152,7 @@ async fn get_order(
     )
 )]
 async fn cancel_order(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
@@ -173,7 +173,7 @@ async fn cancel_order(
     )
 )]
 async fn ship_order(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<NewShipment>,
@@ -193,7 +193,7 @@ async fn ship_order(
     )
 )]
 async fn deliver_order(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {

@@ -1,6 +1,5 @@
 //! `/agents`.
 
-use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
@@ -26,10 +25,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
     )
 )]
-async fn list_agents(
-    AxumState(state): AxumState<State>,
-    caller: Caller,
-) -> Result<Json<Vec<AgentView>>, ApiError> {
+async fn list_agents(state: State, caller: Caller) -> Result<Json<Vec<AgentView>>, ApiError> {
     Ok(Json(
         agents::list(&state, &caller)
             .await?
@@ -51,7 +47,7 @@ async fn list_agents(
     )
 )]
 async fn update_agent(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<AgentChange>,

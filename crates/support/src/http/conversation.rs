@@ -1,6 +1,5 @@
 //! `/incidents/{id}/comments` and `/incidents/{id}/history`.
 
-use axum::extract::State as AxumState;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
@@ -32,7 +31,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     )
 )]
 async fn add_comment(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<NewComment>,
@@ -51,7 +50,7 @@ async fn add_comment(
     )
 )]
 async fn history(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<uuid::Uuid>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {

@@ -1,7 +1,7 @@
 //! `/incidents`: opening, the queue, reading, staff changes, status moves, claiming, merging and
 //! satisfaction.
 
-use axum::extract::{OriginalUri, State as AxumState};
+use axum::extract::OriginalUri;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -60,7 +60,7 @@ async fn respond(
     )
 )]
 async fn create_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdempotencyKey(key): IdempotencyKey,
     OriginalUri(uri): OriginalUri,
@@ -136,7 +136,7 @@ pub enum SlaFilter {
     )
 )]
 async fn list_incidents(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     Query(query): Query<QueueQuery>,
 ) -> Result<Json<Page<IncidentView>>, ApiError> {
@@ -199,7 +199,7 @@ async fn list_incidents(
     )
 )]
 async fn get_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
@@ -222,7 +222,7 @@ async fn get_incident(
     )
 )]
 async fn update_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
@@ -255,7 +255,7 @@ pub struct StatusChange {
     )
 )]
 async fn change_status(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<StatusChange>,
@@ -274,7 +274,7 @@ async fn change_status(
     )
 )]
 async fn claim_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
@@ -304,7 +304,7 @@ pub struct MergeRequest {
     )
 )]
 async fn merge_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<MergeRequest>,
@@ -338,7 +338,7 @@ pub struct Rating {
     )
 )]
 async fn rate_incident(
-    AxumState(state): AxumState<State>,
+    state: State,
     caller: Caller,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<Rating>,
