@@ -25,6 +25,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::orders::move_order;
 use crate::app::settlement::{finish_declined, finish_paid};
 use crate::app::views::OrderView;
 use crate::clients::catalog::Reserved;
@@ -208,7 +209,7 @@ async fn place(
         });
     }
     let now = platform::time::now();
-    let mut order = Order {
+    let order = Order {
         id: Uuid::now_v7(),
         user_id: caller.user_id,
         status: OrderStatus::PendingPayment,
@@ -288,16 +289,32 @@ async fn place(
         }
     };
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
+    let change = Transition {
+        step: Some(PendingStep::Charging),
+        reservation_id: Some(reservation.id),
+        ..Transition::default()
+    };
+    let reserving = (OrderStatus::PendingPayment, Some(PendingStep::Reserving));
+    let (placed, moved) = move_order(
+        state,
         &mut transaction,
         order.id,
-        (OrderStatus::PendingPayment, Some(PendingStep::Reserving)),
-        Transition {
-            step: Some(PendingStep::Charging),
-            reservation_id: Some(reservation.id),
-            ..Transition::default()
+        reserving,
+        change,
+        |placed| OrderPlaced {
+            order_id: placed.id,
+            user_id: placed.user_id,
+            total_amount: placed.total_amount,
+            currency: placed.currency.clone(),
+            lines: placed
+                .lines
+                .iter()
+                .map(|line| OrderedProduct {
+                    product_id: line.product_id,
+                    quantity: line.quantity,
+                })
+                .collect(),
         },
-        platform::time::now(),
     )
     .await?;
     if !moved {
@@ -305,30 +322,8 @@ async fn place(
             "The checkout was taken over by recovery; see your orders.".into(),
         ));
     }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderPlaced {
-                order_id: order.id,
-                user_id: order.user_id,
-                total_amount: order.total_amount,
-                currency: order.currency.clone(),
-                lines: order
-                    .lines
-                    .iter()
-                    .map(|line| OrderedProduct {
-                        product_id: line.product_id,
-                        quantity: line.quantity,
-                    })
-                    .collect(),
-            },
-        )
-        .await?;
     state.events.commit(transaction).await?;
-    order.reservation_id = Some(reservation.id);
-    order.pending_step = Some(PendingStep::Charging);
-    Ok((order, card))
+    Ok((placed, card))
 }
 
 /// The lines a reservation asks for.

@@ -3,6 +3,7 @@
 //! delivering (staff).
 
 use contracts::auth::Role;
+use contracts::events::Event;
 use contracts::events::orders::{OrderCancelled, OrderDelivered, OrderShipped};
 use platform::auth::Caller;
 use platform::text::clean_text;
@@ -57,6 +58,10 @@ pub async fn list(
     Ok(store::list_orders(&mut connection, &filter, before, limit).await?)
 }
 
+fn changed_meanwhile() -> Error {
+    Error::Conflict("The order changed meanwhile; read it again.".into())
+}
+
 fn illegal(order: &Order, to: &str) -> Error {
     if order.pending_step.is_some() || order.status == OrderStatus::PendingPayment {
         Error::Conflict(format!(
@@ -66,6 +71,28 @@ fn illegal(order: &Order, to: &str) -> Error {
     } else {
         Error::Conflict(format!("An order that is {} cannot be {to}.", order.status))
     }
+}
+
+/// Moves order `id` from `from` as `change` says and, when it moved, publishes the event `tell`
+/// makes of it, in the same transaction: the order's state and what the other services hear of
+/// it never part. Answers the order as it is now, and whether this call moved it (`false`:
+/// another request, or recovery, got there first).
+pub(crate) async fn move_order<E: Event>(
+    state: &State,
+    transaction: &mut store::Transaction,
+    id: Uuid,
+    from: (OrderStatus, Option<PendingStep>),
+    change: Transition,
+    tell: impl FnOnce(&Order) -> E,
+) -> Result<(Order, bool), Error> {
+    let moved = store::transition(transaction, id, from, change, platform::time::now()).await?;
+    let order = store::find_order(&mut **transaction, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if moved {
+        state.events.publish(transaction, &tell(&order)).await?;
+    }
+    Ok((order, moved))
 }
 
 /// Cancels a paid order that has not shipped (its customer, or staff): the money goes back and
@@ -117,33 +144,22 @@ pub async fn refund(state: &State, id: Uuid, restock: bool) -> Result<(), Error>
         .refund(&payment, order.total_amount, &format!("refund-{id}"))
         .await?;
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
-        &mut transaction,
-        id,
-        (OrderStatus::Paid, Some(PendingStep::Refunding)),
-        Transition {
-            status: Some(OrderStatus::Refunded),
-            step: restock.then_some(PendingStep::Restocking),
-            refund_id: Some(refunded.id),
-            ..Transition::default()
-        },
-        platform::time::now(),
-    )
+    let change = Transition {
+        status: Some(OrderStatus::Refunded),
+        step: restock.then_some(PendingStep::Restocking),
+        refund_id: Some(refunded.id),
+        ..Transition::default()
+    };
+    let from = (OrderStatus::Paid, Some(PendingStep::Refunding));
+    let (_, moved) = move_order(state, &mut transaction, id, from, change, |_| {
+        OrderCancelled {
+            order_id: id,
+            user_id: order.user_id,
+            refunded_amount: order.total_amount,
+            reason: order.status_reason.clone().unwrap_or_default(),
+        }
+    })
     .await?;
-    if moved {
-        state
-            .events
-            .publish(
-                &mut transaction,
-                &OrderCancelled {
-                    order_id: id,
-                    user_id: order.user_id,
-                    refunded_amount: order.total_amount,
-                    reason: order.status_reason.clone().unwrap_or_default(),
-                },
-            )
-            .await?;
-    }
     state.events.commit(transaction).await?;
     if moved && restock {
         return_stock(state, id).await?;
@@ -212,35 +228,28 @@ pub async fn ship(
         return Err(illegal(&order, "shipped"));
     }
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
+    let change = Transition {
+        status: Some(OrderStatus::Shipped),
+        tracking: Some((carrier.clone(), number.clone())),
+        ..Transition::default()
+    };
+    let (_, moved) = move_order(
+        state,
         &mut transaction,
         id,
         (order.status, None),
-        Transition {
-            status: Some(OrderStatus::Shipped),
-            tracking: Some((carrier.clone(), number.clone())),
-            ..Transition::default()
+        change,
+        |_| OrderShipped {
+            order_id: id,
+            user_id: order.user_id,
+            carrier,
+            tracking_number: number,
         },
-        platform::time::now(),
     )
     .await?;
     if !moved {
-        return Err(Error::Conflict(
-            "The order changed meanwhile; read it again.".into(),
-        ));
+        return Err(changed_meanwhile());
     }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderShipped {
-                order_id: id,
-                user_id: order.user_id,
-                carrier,
-                tracking_number: number,
-            },
-        )
-        .await?;
     state.events.commit(transaction).await?;
     get(state, caller, id).await
 }
@@ -253,32 +262,25 @@ pub async fn deliver(state: &State, caller: &Caller, id: Uuid) -> Result<Order, 
         return Err(illegal(&order, "delivered"));
     }
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
+    let change = Transition {
+        status: Some(OrderStatus::Delivered),
+        ..Transition::default()
+    };
+    let (_, moved) = move_order(
+        state,
         &mut transaction,
         id,
         (order.status, None),
-        Transition {
-            status: Some(OrderStatus::Delivered),
-            ..Transition::default()
+        change,
+        |_| OrderDelivered {
+            order_id: id,
+            user_id: order.user_id,
         },
-        platform::time::now(),
     )
     .await?;
     if !moved {
-        return Err(Error::Conflict(
-            "The order changed meanwhile; read it again.".into(),
-        ));
+        return Err(changed_meanwhile());
     }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderDelivered {
-                order_id: id,
-                user_id: order.user_id,
-            },
-        )
-        .await?;
     state.events.commit(transaction).await?;
     get(state, caller, id).await
 }

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::State;
 use crate::app::checkout::reservation_lines;
+use crate::app::orders::move_order;
 use crate::app::settlement;
 use crate::clients::catalog::Reserved;
 use crate::clients::payments::Outcome;
@@ -125,33 +126,22 @@ async fn abandon(state: &State, order: &Order, step: PendingStep) -> Result<(), 
         state.catalog.release(reservation).await?;
     }
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
-        &mut transaction,
-        order.id,
-        (OrderStatus::PendingPayment, Some(step)),
-        Transition {
-            status: Some(OrderStatus::Cancelled),
-            step: None,
-            reason: Some("checkout_interrupted".to_owned()),
-            ..Transition::default()
-        },
-        platform::time::now(),
-    )
+    let change = Transition {
+        status: Some(OrderStatus::Cancelled),
+        step: None,
+        reason: Some("checkout_interrupted".to_owned()),
+        ..Transition::default()
+    };
+    let from = (OrderStatus::PendingPayment, Some(step));
+    move_order(state, &mut transaction, order.id, from, change, |_| {
+        OrderCancelled {
+            order_id: order.id,
+            user_id: order.user_id,
+            refunded_amount: 0,
+            reason: "checkout_interrupted".to_owned(),
+        }
+    })
     .await?;
-    if moved {
-        state
-            .events
-            .publish(
-                &mut transaction,
-                &OrderCancelled {
-                    order_id: order.id,
-                    user_id: order.user_id,
-                    refunded_amount: 0,
-                    reason: "checkout_interrupted".to_owned(),
-                },
-            )
-            .await?;
-    }
     state.events.commit(transaction).await?;
     Claim::resume(order.user_id.to_string(), order.idempotency_key.clone())
         .abandon(&state.database)

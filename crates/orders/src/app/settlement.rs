@@ -8,11 +8,16 @@ use platform::idempotency::Claim;
 use uuid::Uuid;
 
 use crate::State;
+use crate::app::orders::move_order;
 use crate::app::views::OrderView;
 use crate::clients::catalog::Committed;
 use crate::domain::status::{OrderStatus, PendingStep};
 use crate::error::Error;
 use crate::store::{self, CartOwner, Order, Transition};
+
+/// Where an order waits while its card is charged.
+const CHARGING: (OrderStatus, Option<PendingStep>) =
+    (OrderStatus::PendingPayment, Some(PendingStep::Charging));
 
 /// The charge was approved: the order is paid, its lines leave the cart, the answer is stored
 /// for the key (when a claim is given), and then the reservation is committed.
@@ -31,38 +36,30 @@ pub async fn finish_paid(
         CartOwner::CustomerOf(order_id),
     )
     .await?;
-    let moved = store::transition(
+    let change = Transition {
+        status: Some(OrderStatus::Paid),
+        step: Some(PendingStep::Committing),
+        payment_id: Some(payment_id),
+        ..Transition::default()
+    };
+    let (order, moved) = move_order(
+        state,
         &mut transaction,
         order_id,
-        (OrderStatus::PendingPayment, Some(PendingStep::Charging)),
-        Transition {
-            status: Some(OrderStatus::Paid),
-            step: Some(PendingStep::Committing),
-            payment_id: Some(payment_id),
-            ..Transition::default()
+        CHARGING,
+        change,
+        |order| OrderPaid {
+            order_id,
+            user_id: order.user_id,
+            amount: order.total_amount,
+            currency: order.currency.clone(),
         },
-        platform::time::now(),
     )
     .await?;
-    let order = store::find_order(&mut transaction, order_id)
-        .await?
-        .ok_or(Error::NotFound)?;
     if !moved {
         // Finished elsewhere meanwhile (a slow request and recovery): its answer stands.
         return Ok(OrderView::from(order));
     }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderPaid {
-                order_id,
-                user_id: order.user_id,
-                amount: order.total_amount,
-                currency: order.currency.clone(),
-            },
-        )
-        .await?;
     if let Some(cart) = cart {
         let bought: Vec<Uuid> = order.lines.iter().map(|line| line.product_id).collect();
         store::remove_items(&mut transaction, cart, &bought).await?;
@@ -90,36 +87,28 @@ pub async fn finish_declined(
     claim: Option<Claim>,
 ) -> Result<OrderView, Error> {
     let mut transaction = state.database.begin().await?;
-    let moved = store::transition(
+    let change = Transition {
+        status: Some(OrderStatus::PaymentFailed),
+        step: Some(PendingStep::Releasing),
+        reason: Some(reason.clone()),
+        ..Transition::default()
+    };
+    let (order, moved) = move_order(
+        state,
         &mut transaction,
         order_id,
-        (OrderStatus::PendingPayment, Some(PendingStep::Charging)),
-        Transition {
-            status: Some(OrderStatus::PaymentFailed),
-            step: Some(PendingStep::Releasing),
-            reason: Some(reason.clone()),
-            ..Transition::default()
+        CHARGING,
+        change,
+        |order| OrderPaymentFailed {
+            order_id,
+            user_id: order.user_id,
+            reason: reason.clone(),
         },
-        platform::time::now(),
     )
     .await?;
-    let order = store::find_order(&mut transaction, order_id)
-        .await?
-        .ok_or(Error::NotFound)?;
     if !moved {
         return Ok(OrderView::from(order));
     }
-    state
-        .events
-        .publish(
-            &mut transaction,
-            &OrderPaymentFailed {
-                order_id,
-                user_id: order.user_id,
-                reason: reason.clone(),
-            },
-        )
-        .await?;
     let declined = || Error::PaymentDeclined {
         order_id,
         reason: reason.clone(),
