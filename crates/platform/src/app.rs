@@ -133,6 +133,8 @@ fn base_document() -> OpenApi {
         )
         .components(Some(
             ComponentsBuilder::new()
+                // Every problem answer refers to it (`crate::http::problems`).
+                .schema_from::<crate::error::Problem>()
                 .security_scheme(
                     "bearer",
                     SecurityScheme::Http(

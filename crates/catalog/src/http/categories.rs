@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -107,9 +108,8 @@ async fn list_categories(
     request_body = NewCategory,
     responses(
         (status = 201, description = "Made", body = CategoryView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A sibling has this name", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields, or an unknown parent", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn create_category(
@@ -128,7 +128,7 @@ async fn create_category(
     params(("id" = Uuid, Path, description = "The category id")),
     responses(
         (status = 200, description = "The category; ETag is its version", body = CategoryView),
-        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn get_category(
@@ -149,11 +149,8 @@ async fn get_category(
     request_body = CategoryChange,
     responses(
         (status = 200, description = "The changed category", body = CategoryView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A sibling has this name", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, an unknown parent, or a cycle", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale, Invalid,
     )
 )]
 async fn update_category(
@@ -176,10 +173,8 @@ async fn update_category(
     params(("id" = Uuid, Path, description = "The category id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It still holds products or categories", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale,
     )
 )]
 async fn delete_category(

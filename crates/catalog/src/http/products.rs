@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale, Unauthorized};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use platform::paging::{Page, PageParams, forged_cursor};
 use serde::{Deserialize, Serialize};
@@ -234,7 +235,7 @@ fn parse_query(query: ProductListQuery) -> Result<ProductQuery, ApiError> {
     params(ProductListQuery),
     responses(
         (status = 200, description = "A page of products", body = Page<ProductView>),
-        (status = 422, description = "A bad filter, order, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     )
 )]
 async fn list_products(
@@ -254,9 +255,7 @@ async fn list_products(
     request_body = NewProduct,
     responses(
         (status = 201, description = "Listed; ETag is its version", body = ProductView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a seller or administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields, or an unknown category", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, Invalid,
     )
 )]
 async fn create_product(
@@ -276,7 +275,7 @@ async fn create_product(
     params(("id" = Uuid, Path, description = "The product id")),
     responses(
         (status = 200, description = "The product; ETag is its version", body = ProductView),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn get_product(
@@ -295,11 +294,8 @@ async fn get_product(
     request_body = ProductChange,
     responses(
         (status = 200, description = "The changed product; ETag is its new version", body = ProductView),
-        (status = 403, description = "Not yours to change", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale, Invalid,
     )
 )]
 async fn update_product(
@@ -320,9 +316,7 @@ async fn update_product(
     params(("id" = Uuid, Path, description = "The product id")),
     responses(
         (status = 204, description = "Archived"),
-        (status = 403, description = "Not yours to archive", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale,
     )
 )]
 async fn archive_product(

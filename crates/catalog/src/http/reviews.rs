@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Unauthorized};
 use platform::http::{Created, IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Serialize;
@@ -68,8 +69,7 @@ impl From<Review> for ReviewView {
     params(("id" = Uuid, Path, description = "The product id"), PageParams),
     responses(
         (status = 200, description = "A page of reviews", body = Page<ReviewView>),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        NotFound, Invalid,
     )
 )]
 async fn list_reviews(
@@ -91,10 +91,8 @@ async fn list_reviews(
     request_body = NewReview,
     responses(
         (status = 201, description = "Written", body = ReviewView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "You reviewed it already (`existing` points there), or it is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A rating outside 1 to 5, or a comment too long", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound, Invalid,
     )
 )]
 async fn create_review(
@@ -117,9 +115,7 @@ async fn create_review(
     request_body = ReviewChange,
     responses(
         (status = 200, description = "Changed", body = ReviewView),
-        (status = 403, description = "Not your review", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such review", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Invalid,
     )
 )]
 async fn update_review(
@@ -141,8 +137,7 @@ async fn update_review(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such review", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn delete_review(

@@ -4,6 +4,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound};
 use platform::http::{Created, IdPath, Json, etag};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -81,9 +82,8 @@ impl From<Reservation> for ReservationView {
     request_body = NewReservation,
     responses(
         (status = 201, description = "Reserved (or the order's reservation, asked again)", body = ReservationView),
-        (status = 403, description = "Not allowed to reserve", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Lines short of stock (`details.lines`: requested and available), or the order has other lines reserved", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad lines", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn reserve(
@@ -102,8 +102,7 @@ async fn reserve(
     params(("id" = Uuid, Path, description = "The reservation id")),
     responses(
         (status = 200, description = "The reservation", body = ReservationView),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such reservation", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn get_reservation(
@@ -121,9 +120,8 @@ async fn get_reservation(
     params(("id" = Uuid, Path, description = "The reservation id")),
     responses(
         (status = 200, description = "Committed", body = ReservationView),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such reservation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Released or expired", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn commit_reservation(
@@ -141,9 +139,8 @@ async fn commit_reservation(
     params(("id" = Uuid, Path, description = "The reservation id")),
     responses(
         (status = 200, description = "Released", body = ReservationView),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such reservation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Committed", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn release_reservation(
@@ -162,10 +159,8 @@ async fn release_reservation(
     request_body = StockAdjustment,
     responses(
         (status = 200, description = "The product with its new stock", body = ProductView),
-        (status = 403, description = "Not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It would take the stock below zero", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A zero or huge delta, or no reason", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Invalid,
     )
 )]
 async fn adjust_stock(

@@ -5,6 +5,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
@@ -43,9 +44,8 @@ pub struct SearchQuery {
     request_body = NewCustomer,
     responses(
         (status = 201, description = "Created; ETag is its version", body = CustomerView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email has a record already; `existing` points to it", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn create_customer(
@@ -64,8 +64,7 @@ async fn create_customer(
     params(SearchQuery),
     responses(
         (status = 200, description = "A page of records", body = Page<CustomerView>),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn search_customers(
@@ -102,7 +101,7 @@ async fn search_customers(
     params(("id" = uuid::Uuid, Path, description = "The record id")),
     responses(
         (status = 200, description = "The record; ETag is its version", body = CustomerView),
-        (status = 404, description = "No such record, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn get_customer(
@@ -122,10 +121,8 @@ async fn get_customer(
     request_body = CustomerChange,
     responses(
         (status = 200, description = "The changed record; ETag is its new version", body = CustomerView),
-        (status = 404, description = "No such record, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email taken, or the record is deleted or erased", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = Problem, content_type = "application/problem+json"),
+        NotFound, Stale, Invalid,
     )
 )]
 async fn update_customer(
@@ -146,10 +143,8 @@ async fn update_customer(
     params(("id" = uuid::Uuid, Path, description = "The record id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already deleted or erased", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale,
     )
 )]
 async fn delete_customer(
@@ -168,8 +163,8 @@ async fn delete_customer(
     params(("id" = uuid::Uuid, Path, description = "The record id")),
     responses(
         (status = 200, description = "Restored", body = CustomerView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not deleted, or the restore window has passed", body = Problem, content_type = "application/problem+json"),
+        Forbidden,
     )
 )]
 async fn restore_customer(

@@ -3,7 +3,7 @@
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
+use platform::http::problems::{Invalid, NotFound, Stale, Unauthorized};
 use platform::http::{IfMatch, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,8 +23,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     get, path = "/me", tag = "customers", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's record; ETag is its version", body = CustomerView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The caller's record was deleted or erased", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, NotFound,
     )
 )]
 async fn get_own(state: State, caller: Caller) -> Result<impl IntoResponse, ApiError> {
@@ -39,8 +38,7 @@ async fn get_own(state: State, caller: Caller) -> Result<impl IntoResponse, ApiE
     request_body = CustomerChange,
     responses(
         (status = 200, description = "The changed record", body = CustomerView),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or fields that are not yours to change", body = Problem, content_type = "application/problem+json"),
+        Stale, Invalid,
     )
 )]
 async fn update_own(

@@ -3,7 +3,7 @@
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
+use platform::http::problems::{Forbidden, NotFound};
 use platform::http::{IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Serialize;
@@ -81,8 +81,7 @@ pub struct Export {
     params(("id" = uuid::Uuid, Path, description = "The customer id"), PageParams),
     responses(
         (status = 200, description = "A page of the trail", body = Page<AuditEntryView>),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn history(
@@ -108,7 +107,7 @@ async fn history(
     params(("id" = uuid::Uuid, Path, description = "The customer id")),
     responses(
         (status = 200, description = "The export", body = Export),
-        (status = 404, description = "No such customer, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn export(
@@ -144,8 +143,7 @@ async fn export(
     params(("id" = uuid::Uuid, Path, description = "The customer id")),
     responses(
         (status = 200, description = "The erased record", body = CustomerView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn erase(

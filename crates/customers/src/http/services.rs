@@ -4,6 +4,7 @@ use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,7 +25,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     params(("id" = uuid::Uuid, Path, description = "The customer id")),
     responses(
         (status = 200, description = "The services, oldest first", body = Vec<ServiceView>),
-        (status = 404, description = "No such customer, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn list_services(
@@ -48,10 +49,8 @@ async fn list_services(
     request_body = NewService,
     responses(
         (status = 201, description = "Added", body = ServiceView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The customer record is deleted or erased", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Invalid,
     )
 )]
 async fn add_service(
@@ -84,11 +83,8 @@ async fn add_service(
     request_body = ServiceChange,
     responses(
         (status = 200, description = "The changed service", body = ServiceView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such customer or service", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An illegal status change", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale, Invalid,
     )
 )]
 async fn update_service(

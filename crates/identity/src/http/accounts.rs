@@ -3,6 +3,7 @@
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::error::Problem;
+use platform::http::problems::{Invalid, Unavailable};
 use platform::http::{Created, Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -35,8 +36,7 @@ pub struct Registration {
     responses(
         (status = 201, description = "Registered", body = UserView),
         (status = 409, description = "The email is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid email, name or password", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too busy hashing passwords; retry", body = Problem, content_type = "application/problem+json"),
+        Invalid, Unavailable,
     )
 )]
 async fn register(

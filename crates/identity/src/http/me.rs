@@ -3,8 +3,8 @@
 use axum::http::StatusCode;
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
 use platform::http::Json;
+use platform::http::problems::{Invalid, TooManyRequests, Unauthorized};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,7 +36,7 @@ pub struct PasswordChange {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 async fn me(state: State, caller: Caller) -> Result<Json<UserView>, ApiError> {
@@ -54,9 +54,7 @@ async fn me(state: State, caller: Caller) -> Result<Json<UserView>, ApiError> {
     request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current password, or a weak new one", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong current passwords", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Invalid, TooManyRequests,
     )
 )]
 async fn change_password(

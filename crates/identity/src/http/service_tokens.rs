@@ -1,8 +1,8 @@
 //! `POST /service-tokens`: a token for another Tienda service.
 
 use platform::ApiError;
-use platform::error::Problem;
 use platform::http::Json;
+use platform::http::problems::Unauthorized;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,7 +42,7 @@ pub struct ServiceTokenView {
     request_body = ServiceCredentials,
     responses(
         (status = 200, description = "The token", body = ServiceTokenView),
-        (status = 401, description = "Wrong name or secret, or no secret configured", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 async fn issue_service_token(

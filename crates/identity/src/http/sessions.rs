@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
+use platform::http::problems::{TooManyRequests, Unauthorized, Unavailable};
 use platform::http::{ClientAddress, Json};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -44,9 +44,7 @@ pub struct RefreshRequest {
     request_body = Credentials,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
-        (status = 401, description = "Unknown email or wrong password (one answer for both)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures for this account or address; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too busy checking passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, TooManyRequests, Unavailable,
     )
 )]
 async fn login(
@@ -65,7 +63,7 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new pair", body = TokenPair),
-        (status = 401, description = "Invalid, expired, or reused (which ends the session)", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 async fn refresh(
@@ -81,7 +79,7 @@ async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     )
 )]
 async fn logout(state: State, caller: Caller) -> Result<StatusCode, ApiError> {

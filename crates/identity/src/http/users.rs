@@ -5,6 +5,7 @@ use contracts::auth::Role;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Unauthorized};
 use platform::http::{IdPath, Json, Query};
 use platform::paging::{Page, PageParams};
 use serde::Deserialize;
@@ -54,9 +55,7 @@ pub struct UserUpdate {
     params(UserQuery),
     responses(
         (status = 200, description = "A page of users", body = Page<UserView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, Invalid,
     )
 )]
 async fn list_users(
@@ -91,8 +90,7 @@ async fn list_users(
     params(("id" = Uuid, Path, description = "The user id")),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn get_user(
@@ -117,10 +115,8 @@ async fn get_user(
     request_body = UserUpdate,
     responses(
         (status = 200, description = "The updated user", body = UserView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It would leave no administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown role or field", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Invalid,
     )
 )]
 async fn update_user(
@@ -144,10 +140,8 @@ async fn update_user(
     params(("id" = Uuid, Path, description = "The user id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own account, or the last administrator", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Forbidden, NotFound,
     )
 )]
 async fn delete_user(

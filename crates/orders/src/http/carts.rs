@@ -2,6 +2,7 @@
 
 use platform::ApiError;
 use platform::error::Problem;
+use platform::http::problems::{Invalid, NotFound, Unauthorized, Unavailable};
 use platform::http::{IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,8 +26,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     params(("X-Cart-Token" = Option<String>, Header, description = "A visitor's cart token")),
     responses(
         (status = 200, description = "The cart (empty when there is none)", body = CartView),
-        (status = 401, description = "A bad access token", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The catalog is unavailable", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Unavailable,
     )
 )]
 async fn get_cart(state: State, shopper: Shopper) -> Result<Json<CartView>, ApiError> {
@@ -42,7 +42,7 @@ async fn get_cart(state: State, shopper: Shopper) -> Result<Json<CartView>, ApiE
     responses(
         (status = 200, description = "The cart", body = CartView),
         (status = 409, description = "Not that many in stock, or the cart is full", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown product or bad quantity", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     )
 )]
 async fn add_item(
@@ -63,8 +63,7 @@ async fn add_item(
     request_body = QuantityChange,
     responses(
         (status = 200, description = "The cart", body = CartView),
-        (status = 404, description = "Not in the cart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad quantity", body = Problem, content_type = "application/problem+json"),
+        NotFound, Invalid,
     )
 )]
 async fn change_item(
@@ -87,7 +86,7 @@ async fn change_item(
     ),
     responses(
         (status = 200, description = "The cart", body = CartView),
-        (status = 404, description = "Not in the cart", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn remove_item(

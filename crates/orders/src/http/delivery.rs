@@ -3,7 +3,7 @@
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -91,8 +91,7 @@ async fn list_options(
     request_body = NewDeliveryOption,
     responses(
         (status = 201, description = "Added", body = DeliveryOptionView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn create_option(
@@ -113,10 +112,7 @@ async fn create_option(
     request_body = DeliveryOptionChange,
     responses(
         (status = 200, description = "Changed", body = DeliveryOptionView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such option", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad fields", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Stale, Invalid,
     )
 )]
 async fn update_option(

@@ -5,6 +5,9 @@ use axum::response::{IntoResponse, Response};
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{
+    BadRequest, Forbidden, Invalid, NotFound, Unauthorized, Unavailable,
+};
 use platform::http::{Created, IdPath, Json, Query};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
@@ -48,11 +51,9 @@ fn created(view: OrderView) -> Response {
     request_body = CheckoutInput,
     responses(
         (status = 201, description = "Paid", body = OrderView),
-        (status = 400, description = "No Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "The payment was declined; the order is `payment_failed` (`details.order_id`, `details.reason`) and the stock went back", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Empty cart, lines short of stock (`details.lines`), products no longer sold (`details.products`), or a request with this key still running", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad address, delivery option or card; or this key was used for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The catalog or the payment provider is unavailable", body = Problem, content_type = "application/problem+json"),
+        BadRequest, Invalid, Unavailable,
     )
 )]
 async fn checkout_cart(
@@ -99,8 +100,7 @@ pub struct OrderQuery {
     params(OrderQuery),
     responses(
         (status = 200, description = "A page of orders", body = Page<OrderView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Unauthorized, Invalid,
     )
 )]
 async fn list_orders(
@@ -128,7 +128,7 @@ async fn list_orders(
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "The order", body = OrderView),
-        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn get_order(
@@ -146,9 +146,8 @@ async fn get_order(
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "Cancelled and refunded", body = OrderView),
-        (status = 404, description = "No such order, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not cancellable in its state (shipped, already ended, payment under way)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The payment provider or catalog is unavailable; the cancellation completes later", body = Problem, content_type = "application/problem+json"),
+        NotFound, Unavailable,
     )
 )]
 async fn cancel_order(
@@ -166,10 +165,8 @@ async fn cancel_order(
     request_body = NewShipment,
     responses(
         (status = 200, description = "Shipped", body = OrderView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not paid, or shipped already", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad carrier or tracking number", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound, Invalid,
     )
 )]
 async fn ship_order(
@@ -187,9 +184,8 @@ async fn ship_order(
     params(("id" = Uuid, Path, description = "The order")),
     responses(
         (status = 200, description = "Delivered", body = OrderView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not shipped", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn deliver_order(

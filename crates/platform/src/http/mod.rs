@@ -8,6 +8,7 @@ mod health;
 mod json;
 mod metrics;
 mod openapi;
+pub mod problems;
 mod query;
 mod request_id;
 mod responses;

@@ -2,7 +2,7 @@
 
 use platform::ApiError;
 use platform::auth::Caller;
-use platform::error::Problem;
+use platform::http::problems::{Forbidden, NotFound};
 use platform::http::{IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +22,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
     get, path = "/agents", tag = "support", security(("bearer" = [])),
     responses(
         (status = 200, description = "The agents, by name", body = Vec<AgentView>),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        Forbidden,
     )
 )]
 async fn list_agents(state: State, caller: Caller) -> Result<Json<Vec<AgentView>>, ApiError> {
@@ -42,8 +42,7 @@ async fn list_agents(state: State, caller: Caller) -> Result<Json<Vec<AgentView>
     request_body = AgentChange,
     responses(
         (status = 200, description = "The agent", body = AgentView),
-        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such agent", body = Problem, content_type = "application/problem+json"),
+        Forbidden, NotFound,
     )
 )]
 async fn update_agent(

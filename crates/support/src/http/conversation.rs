@@ -3,6 +3,7 @@
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Invalid, NotFound};
 use platform::http::{Created, IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,9 +26,8 @@ pub(super) fn router() -> OpenApiRouter<State> {
     request_body = NewComment,
     responses(
         (status = 201, description = "Added", body = EventView),
-        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Closed or merged", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or too long, or an internal note by a customer", body = Problem, content_type = "application/problem+json"),
+        NotFound, Invalid,
     )
 )]
 async fn add_comment(
@@ -46,7 +46,7 @@ async fn add_comment(
     params(("id" = uuid::Uuid, Path, description = "The incident id")),
     responses(
         (status = 200, description = "The history", body = Vec<EventView>),
-        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn history(

@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use platform::ApiError;
 use platform::auth::Caller;
 use platform::error::Problem;
+use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
@@ -56,7 +57,7 @@ async fn respond(
     responses(
         (status = 201, description = "Opened (and assigned, when automatic assignment is on)", body = IncidentView),
         (status = 409, description = "A request with this key is still running", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or this key was used for another request", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     )
 )]
 async fn create_incident(
@@ -132,7 +133,7 @@ pub enum SlaFilter {
     params(QueueQuery),
     responses(
         (status = 200, description = "A page of incidents", body = Page<IncidentView>),
-        (status = 422, description = "Bad filter, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        Invalid,
     )
 )]
 async fn list_incidents(
@@ -195,7 +196,7 @@ async fn list_incidents(
     params(("id" = Uuid, Path, description = "The incident id")),
     responses(
         (status = 200, description = "The incident; ETag is its version", body = IncidentView),
-        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn get_incident(
@@ -215,10 +216,8 @@ async fn get_incident(
     request_body = IncidentChange,
     responses(
         (status = 200, description = "The changed incident", body = IncidentView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Closed or merged", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match names an old version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or unknown agent", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Stale, Invalid,
     )
 )]
 async fn update_incident(
@@ -250,8 +249,8 @@ pub struct StatusChange {
     request_body = StatusChange,
     responses(
         (status = 200, description = "Moved", body = IncidentView),
-        (status = 404, description = "No such incident, or not yours", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a move the caller may make from here", body = Problem, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn change_status(
@@ -270,7 +269,7 @@ async fn change_status(
     params(("id" = Uuid, Path, description = "The incident id")),
     responses(
         (status = 200, description = "Assigned to the caller", body = IncidentView),
-        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+        Forbidden,
     )
 )]
 async fn claim_incident(
@@ -298,9 +297,8 @@ pub struct MergeRequest {
     request_body = MergeRequest,
     responses(
         (status = 200, description = "The merged incident", body = IncidentView),
-        (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Closed, merged, or another customer's", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown target, or itself", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn merge_incident(
@@ -332,9 +330,8 @@ pub struct Rating {
     request_body = Rating,
     responses(
         (status = 200, description = "Rated", body = IncidentView),
-        (status = 403, description = "Not the incident's customer", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not resolved yet, or rated already", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Rating outside 1 to 5", body = Problem, content_type = "application/problem+json"),
+        Forbidden, Invalid,
     )
 )]
 async fn rate_incident(
