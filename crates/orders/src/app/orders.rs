@@ -86,7 +86,7 @@ pub(crate) async fn move_order<E: Event>(
     tell: impl FnOnce(&Order) -> E,
 ) -> Result<(Order, bool), Error> {
     let moved = store::transition(transaction, id, from, change, platform::time::now()).await?;
-    let order = store::find_order(&mut **transaction, id)
+    let order = store::find_order(transaction, id)
         .await?
         .ok_or(Error::NotFound)?;
     if moved {
