@@ -20,6 +20,7 @@ pub mod app;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod events;
 mod http;
 pub mod store;
 

@@ -66,6 +66,9 @@ backend_test! {
         let staff = json_body(shop.get(&shop.admin, &format!("/api/orders?customer={}", ana.id)).await).await;
         assert_eq!(staff["items"].as_array().map(Vec::len), Some(1));
         assert_problem(shop.get(&ana.token, "/api/orders/not-an-id").await, StatusCode::NOT_FOUND).await;
+        // A path id that is not even text is the same 404 problem, not axum's plain-text 400.
+        assert_problem(shop.get(&ana.token, "/api/orders/%ff").await, StatusCode::NOT_FOUND).await;
+        assert_problem(shop.post(&ana.token, "/api/orders/%ff/cancel", &json!({})).await, StatusCode::NOT_FOUND).await;
         assert_problem(shop.get(&ana.token, "/api/orders?status=lost").await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_problem(shop.send(shop.http().get(shop.url(&path))).await, StatusCode::UNAUTHORIZED).await;
     }
@@ -171,5 +174,37 @@ backend_test! {
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
             assert!(status != StatusCode::NOT_FOUND || path.contains('{'), "{method} {path}: {status}");
         }
+    }
+}
+
+backend_test! {
+    async fn the_old_orders_paths_redirect_permanently_to_the_new_ones(backend) {
+        let shop = spawn_shop(backend).await;
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let ana = shop.customer().await;
+        shop.add(&ana.token, &sea, 1).await;
+        let order = json_body(shop.checkout(&ana.token, &key(), &checkout_body(&shop.delivery("Standard").await, GOOD_CARD)).await).await;
+        let id = text(&order["id"]);
+        let unfollowed = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"));
+        for (method, old, new) in [
+            (reqwest::Method::GET, "/api/orders/orders".to_owned(), "/api/orders".to_owned()),
+            (reqwest::Method::GET, "/api/orders/orders?status=paid&limit=5".to_owned(), "/api/orders?status=paid&limit=5".to_owned()),
+            (reqwest::Method::GET, format!("/api/orders/orders/{id}"), format!("/api/orders/{id}")),
+            (reqwest::Method::POST, format!("/api/orders/orders/{id}/cancel"), format!("/api/orders/{id}/cancel")),
+        ] {
+            let answer = shop.send(unfollowed.request(method.clone(), shop.url(&old)).bearer_auth(&ana.token)).await;
+            assert_eq!(answer.status(), StatusCode::PERMANENT_REDIRECT, "{method} {old}");
+            assert_eq!(answer.headers().get("location").and_then(|value| value.to_str().ok()), Some(new.as_str()), "{method} {old}");
+        }
+        // A client that follows redirects (keeping method and body, as 308 requires) lands on
+        // the order.
+        let followed = json_body(shop.get(&ana.token, &format!("/api/orders/orders/{id}")).await).await;
+        assert_eq!(followed["id"], json!(id));
+        // The old paths are not in the API document.
+        let document = json_body(shop.send(shop.http().get(shop.url("/api/openapi.json"))).await).await;
+        assert!(document["paths"].as_object().is_some_and(|paths| paths.keys().all(|path| !path.starts_with("/api/orders/orders"))));
     }
 }
