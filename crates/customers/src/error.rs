@@ -20,6 +20,10 @@ pub enum Error {
     /// The email belongs to another record.
     #[error("duplicate email")]
     DuplicateEmail(Uuid),
+    /// A write broke a unique key, not yet told apart: [`crate::app::customers::explain`] does,
+    /// once the transaction is over.
+    #[error("duplicate email or account")]
+    Duplicate,
     /// `If-Match` named an old version.
     #[error("stale")]
     Stale,
@@ -37,10 +41,7 @@ pub enum Error {
 impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::DuplicateEmail(existing) => Error::DuplicateEmail(existing),
-            StoreError::DuplicateUser => {
-                Error::Conflict("That account is already linked to another customer record.".into())
-            }
+            StoreError::Duplicate => Error::Duplicate,
             StoreError::Stale => Error::Conflict(
                 "The record changed while this request was being applied; read it and retry."
                     .into(),

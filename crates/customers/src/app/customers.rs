@@ -175,10 +175,38 @@ pub async fn insert_with_audit(
     customer: Customer,
     action: &str,
 ) -> Result<Customer, Error> {
-    let mut transaction = state.database.begin().await?;
-    let customer = insert_in(state, &mut transaction, actor, customer, action).await?;
-    state.events.commit(transaction).await?;
-    Ok(customer)
+    let email = customer.email.clone();
+    let inserted = async {
+        let mut transaction = state.database.begin().await?;
+        let customer = insert_in(state, &mut transaction, actor, customer, action).await?;
+        state.events.commit(transaction).await?;
+        Ok(customer)
+    }
+    .await;
+    explain(state, inserted, &email, None).await
+}
+
+/// Why a taken email or account, when a write finds one.
+pub(crate) const ACCOUNT_LINKED: &str =
+    "That account is already linked to another customer record.";
+
+/// Tells a broken unique key apart, once the transaction that broke it has ended (its
+/// connection is back in the pool, and the other writer's row is committed): the email, when
+/// another record holds it, or else the account link.
+pub(crate) async fn explain<T>(
+    state: &State,
+    result: Result<T, Error>,
+    email: &str,
+    own: Option<Uuid>,
+) -> Result<T, Error> {
+    match result {
+        Err(Error::Duplicate) => match store::find_id_by_email(state.database.pool(), email).await?
+        {
+            Some(existing) if Some(existing) != own => Err(Error::DuplicateEmail(existing)),
+            _ => Err(Error::Conflict(ACCOUNT_LINKED.into())),
+        },
+        other => other,
+    }
 }
 
 /// Inserts a record, its first audit entry and its `customer.created` event in `transaction`.
@@ -189,7 +217,7 @@ pub(crate) async fn insert_in(
     customer: Customer,
     action: &str,
 ) -> Result<Customer, Error> {
-    store::insert_customer(state.database.pool(), transaction, &customer).await?;
+    store::insert_customer(transaction, &customer).await?;
     store::insert_audit(
         &mut **transaction,
         &audit(
@@ -276,10 +304,15 @@ pub(crate) async fn save(
     action: &str,
     extra: Option<Value>,
 ) -> Result<Customer, Error> {
-    let mut transaction = state.database.begin().await?;
-    let saved = save_in(state, &mut transaction, actor, current, next, action, extra).await?;
-    state.events.commit(transaction).await?;
-    Ok(saved)
+    let (email, own) = (next.email.clone(), Some(next.id));
+    let saved = async {
+        let mut transaction = state.database.begin().await?;
+        let saved = save_in(state, &mut transaction, actor, current, next, action, extra).await?;
+        state.events.commit(transaction).await?;
+        Ok(saved)
+    }
+    .await;
+    explain(state, saved, &email, own).await
 }
 
 /// As [`save`], in `transaction`; the change is announced as `customer.updated`.
@@ -296,7 +329,7 @@ pub(crate) async fn save_in(
     if changes.is_empty() && extra.is_none() {
         return Ok(current.clone());
     }
-    let saved = store::update_customer(state.database.pool(), transaction, &next).await?;
+    let saved = store::update_customer(transaction, &next).await?;
     let recorded = extra.unwrap_or(Value::Object(changes));
     store::insert_audit(
         &mut **transaction,

@@ -47,7 +47,7 @@ pub async fn own_record(state: &State, caller: &Caller) -> Result<Customer, Erro
         }
         Ok(None) => Err(Error::NotFound),
         // The event's handler (or a concurrent first visit) linked or made it a moment ago.
-        Err(Error::Conflict(_) | Error::DuplicateEmail(_)) => {
+        Err(Error::Conflict(_) | Error::Duplicate) => {
             drop(transaction);
             store::find_by_user(state.database.pool(), caller.user_id)
                 .await?

@@ -38,7 +38,7 @@ pub async fn erase(state: &State, actor: Option<&Caller>, id: Uuid) -> Result<Cu
         ..current.clone()
     };
     let mut transaction = state.database.begin().await?;
-    let saved = store::update_customer(state.database.pool(), &mut transaction, &erased).await?;
+    let saved = store::update_customer(&mut transaction, &erased).await?;
     store::redact_audit(&mut *transaction, id).await?;
     store::insert_audit(
         &mut *transaction,

@@ -4,6 +4,7 @@
 use platform::ApiError;
 
 use super::PREFIX;
+use crate::app::customers::ACCOUNT_LINKED;
 use crate::error::Error;
 
 impl From<Error> for ApiError {
@@ -16,6 +17,7 @@ impl From<Error> for ApiError {
                 detail: "A customer with this email already exists.".into(),
                 existing: format!("{}/{existing}", PREFIX),
             },
+            Error::Duplicate => ApiError::Conflict(ACCOUNT_LINKED.into()),
             Error::Stale => ApiError::PreconditionFailed,
             Error::Conflict(detail) => ApiError::Conflict(detail),
             Error::Database(error) => ApiError::from(error),

@@ -25,12 +25,10 @@ use uuid::Uuid;
 /// What may go wrong that a caller acts on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The email belongs to another record.
-    #[error("the email belongs to customer {0}")]
-    DuplicateEmail(Uuid),
-    /// The account is already linked to another record.
-    #[error("the account is already linked")]
-    DuplicateUser,
+    /// A unique key is taken: the email (another record's) or the account (linked to another
+    /// record).
+    #[error("the email or the account belongs to another record")]
+    Duplicate,
     /// The row changed since it was read.
     #[error("stale version")]
     Stale,

@@ -90,13 +90,11 @@ pub async fn find_id_by_email(
     Ok(id.as_deref().map(uuid).transpose()?)
 }
 
-/// Inserts a new record (version 1). A taken email or account is an error naming the owner.
-///
-/// The owner is looked up through `pool`, not the transaction: after a failed statement
-/// PostgreSQL refuses further statements in that transaction, and the conflicting row is
-/// committed (a unique conflict waits for the other transaction to end).
+/// Inserts a new record (version 1). A taken email or account is [`StoreError::Duplicate`]:
+/// which one, and whose, is for the caller to ask once this transaction has ended (after a
+/// failed statement PostgreSQL refuses further ones in it, and asking through a second pooled
+/// connection while holding this one starves the pool when many do it at once).
 pub async fn insert_customer(
-    pool: &AnyPool,
     transaction: &mut sqlx::Transaction<'static, Any>,
     customer: &Customer,
 ) -> Result<(), StoreError> {
@@ -126,11 +124,7 @@ pub async fn insert_customer(
     match inserted {
         Ok(_) => Ok(()),
         Err(error) if broken_constraint(&error) == Some(Constraint::Unique) => {
-            // Which key? The email if a record holds it, otherwise the account.
-            match find_id_by_email(pool, &customer.email).await? {
-                Some(existing) => Err(StoreError::DuplicateEmail(existing)),
-                None => Err(StoreError::DuplicateUser),
-            }
+            Err(StoreError::Duplicate)
         }
         Err(error) => Err(error.into()),
     }
@@ -191,9 +185,8 @@ pub async fn search_customers(
 
 /// Writes every field of `customer` if the stored version is still `customer.version`, and
 /// returns the record with its new version. [`StoreError::Stale`] when another write came first.
-/// A duplicate email is looked up through `pool` (see [`insert_customer`]).
+/// A taken email or account is [`StoreError::Duplicate`] (see [`insert_customer`]).
 pub async fn update_customer(
-    pool: &AnyPool,
     transaction: &mut sqlx::Transaction<'static, Any>,
     customer: &Customer,
 ) -> Result<Customer, StoreError> {
@@ -229,12 +222,7 @@ pub async fn update_customer(
         Ok(done) if done.rows_affected() == 1 => {}
         Ok(_) => return Err(StoreError::Stale),
         Err(error) if broken_constraint(&error) == Some(Constraint::Unique) => {
-            return match find_id_by_email(pool, &customer.email).await? {
-                Some(existing) if existing != customer.id => {
-                    Err(StoreError::DuplicateEmail(existing))
-                }
-                _ => Err(StoreError::DuplicateUser),
-            };
+            return Err(StoreError::Duplicate);
         }
         Err(error) => return Err(error.into()),
     }

@@ -255,3 +255,32 @@ backend_test! {
         assert_problem(app.get(&agent, "/?q=a%00b").await, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 }
+
+backend_test! {
+    async fn thirty_two_concurrent_creates_with_a_few_emails_are_each_201_or_409_and_never_5xx(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.user(Role::Agent);
+        let emails: Vec<String> = (0..4).map(|_| unique_email()).collect();
+        // More requests than the pool has connections, each racing another for its email: a
+        // duplicate must be told apart without holding one connection while waiting for another.
+        let creates = (0..32).map(|n| {
+            let body = json!({"given_name": "Rosa", "family_name": format!("Vidal {n}"), "email": emails[n % emails.len()]});
+            let agent = agent.clone();
+            let app = &app;
+            async move { app.post(&agent, "/", &body).await }
+        });
+        let answers = futures::future::join_all(creates).await;
+        let mut created = 0;
+        for answer in answers {
+            match answer.status() {
+                StatusCode::CREATED => created += 1,
+                StatusCode::CONFLICT => {
+                    let problem = assert_problem(answer, StatusCode::CONFLICT).await;
+                    assert!(problem["existing"].is_string(), "a duplicate email names the record: {problem}");
+                }
+                other => panic!("a create answered {other}: {}", answer.text().await.unwrap_or_default()),
+            }
+        }
+        assert_eq!(created, emails.len(), "one record per email");
+    }
+}
