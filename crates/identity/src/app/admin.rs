@@ -70,10 +70,15 @@ pub async fn ensure_first_admin(
                 .await?;
         }
         Err(store::StoreError::DuplicateEmail) => {
+            // After a failed statement PostgreSQL refuses the rest of the transaction, and a
+            // lookup through a second connection while holding this one is how pools starve:
+            // end it, and do the promotion in a new one.
+            drop(transaction);
             let Some((user, _)) = store::find_credentials(database.pool(), email.as_str()).await?
             else {
                 anyhow::bail!("the administrator's email vanished during start-up");
             };
+            transaction = database.begin().await?;
             store::update_role(&mut *transaction, user.id, Role::Admin).await?;
             store::update_password_hash(&mut *transaction, user.id, &hash).await?;
             let changed = UserRoleChanged {

@@ -244,3 +244,44 @@ backend_test! {
         assert_eq!(registered.subject, text(&registered.data["user_id"]));
     }
 }
+
+backend_test! {
+    async fn an_existing_account_with_the_configured_email_becomes_the_first_administrator(backend) {
+        use identity::app::hashing::HashingConfig;
+        use identity::app::keys::KeyFile;
+        use identity::config::{Config, FirstAdmin, TokenConfig};
+        use identity::domain::throttle::ThrottlePolicy;
+        use platform::testing::{TestDatabase, events::memory_bus, serve};
+
+        let database = TestDatabase::new(backend).await;
+        let keys = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+        let config = |first_admin| Config {
+            database: database.config.clone(),
+            key_file: KeyFile { path: keys.path().join("key.pem"), create_if_missing: true },
+            tokens: TokenConfig::default(),
+            throttle: ThrottlePolicy::default(),
+            hashing: HashingConfig::default(),
+            first_admin,
+            service_secret: None,
+        };
+        let bus = memory_bus();
+        // A shop started without an administrator, where a customer registers...
+        let first = identity::build(config(FirstAdmin::None), &bus).await.unwrap_or_else(|error| panic!("{error:#}"));
+        let (client, tasks) = serve(vec![first.service], identity::PREFIX).await;
+        let email = unique_email();
+        let registered = client.post(Anonymous, "/register", &json!({"email": email, "password": GOOD_PASSWORD, "name": "Owner"})).await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+        drop(tasks);
+        // ...then restarted with that email as the administrator's: the account is promoted,
+        // with the configured password (on PostgreSQL too, where the failed insert ends its
+        // transaction).
+        let second = identity::build(config(FirstAdmin::Configured { email: email.clone(), password: ADMIN_PASSWORD.to_owned().into() }), &bus)
+            .await
+            .unwrap_or_else(|error| panic!("{error:#}"));
+        let (client, _tasks) = serve(vec![second.service], identity::PREFIX).await;
+        let login = client.post(Anonymous, "/login", &json!({"email": email, "password": ADMIN_PASSWORD})).await;
+        assert_eq!(login.status(), StatusCode::OK);
+        let access = text(&json_body(login).await["access_token"]);
+        assert_eq!(jwt_payload(&access)["role"], "admin");
+    }
+}
