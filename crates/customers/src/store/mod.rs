@@ -20,7 +20,6 @@ pub use services::{
 
 use platform::time::from_db;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// What may go wrong that a caller acts on.
 #[derive(Debug, thiserror::Error)]
