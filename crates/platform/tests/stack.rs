@@ -137,3 +137,33 @@ async fn readiness_names_the_failing_check_with_503() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
+    let service = platform::Service {
+        name: "test",
+        router: Router::new().route("/fine", get(|| async { "fine" })),
+        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
+        readiness: vec![],
+        tasks: vec![],
+    };
+    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let address = spawn_router(app.router()).await;
+    let client = reqwest::Client::new();
+    for n in 0..50 {
+        let method = reqwest::Method::from_bytes(format!("BREW{n}").as_bytes())?;
+        client
+            .request(method, format!("http://{address}/fine"))
+            .send()
+            .await?;
+    }
+    client.get(format!("http://{address}/fine")).send().await?;
+    let metrics = reqwest::get(format!("http://{address}/metrics"))
+        .await?
+        .text()
+        .await?;
+    assert!(!metrics.contains("BREW"), "a made-up method became a label");
+    assert!(metrics.contains("method=\"other\""));
+    assert!(metrics.contains("method=\"GET\""));
+    Ok(())
+}

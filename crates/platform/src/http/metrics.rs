@@ -93,9 +93,25 @@ impl HttpMetrics {
     }
 }
 
+/// The method as a label, from a fixed set: a client can send any token as a method, and each
+/// new one would otherwise add series to `/metrics` for good.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 pub(crate) async fn record_metrics(metrics: HttpMetrics, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method()).to_owned();
     // The route template, not the path: `/api/identity/users/{id}`, so ids do not explode the
     // label space. Unmatched paths share one label.
     let route = request
