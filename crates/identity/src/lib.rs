@@ -104,7 +104,8 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
         )
         .with_revocation(Arc::new(app::sessions::SessionRevocationCheck(
             database.clone(),
-        ))),
+        )))
+        .with_max_lifetime(config.tokens.access_ttl),
     );
     let generated_admin =
         app::admin::ensure_first_admin(&database, &events, &hasher, &config.first_admin).await?;

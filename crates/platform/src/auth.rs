@@ -76,11 +76,16 @@ struct RemoteKeys {
     fetched_at: Option<Instant>,
 }
 
+/// The longest lifetime a token may claim unless configured otherwise (identity's default).
+const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
 /// Verifies access tokens. Cheap to share: hold it in an `Arc`.
 pub struct TokenVerifier {
     keys: KeySource,
     validation: Validation,
     revocation: Option<Arc<dyn SessionRevocation>>,
+    /// The longest `exp - iat` accepted: identity's configured access-token lifetime.
+    max_lifetime: Duration,
 }
 
 impl std::fmt::Debug for TokenVerifier {
@@ -110,11 +115,13 @@ impl TokenVerifier {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
         Self {
             keys,
             validation,
             revocation: None,
+            max_lifetime: DEFAULT_MAX_LIFETIME,
         }
     }
 
@@ -149,6 +156,14 @@ impl TokenVerifier {
         self
     }
 
+    /// Accepts tokens that live up to `max_lifetime` (`exp - iat`), the access-token lifetime
+    /// identity is configured with; longer ones are refused. 15 minutes unless set.
+    #[must_use]
+    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
+        self.max_lifetime = max_lifetime;
+        self
+    }
+
     /// Verifies a compact JWS and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, ApiError> {
         let header = jsonwebtoken::decode_header(token)
@@ -169,6 +184,22 @@ impl TokenVerifier {
             },
         )?;
         let claims = data.claims;
+        // A validly signed token that claims to come from the future, or to live longer than
+        // identity issues them for, was not made by identity as configured: a stolen key, or
+        // a clock gone wrong. Either way it is refused.
+        let now = crate::time::now().unix_timestamp();
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(i64::MAX);
+        let max_lifetime = i64::try_from(self.max_lifetime.as_secs()).unwrap_or(i64::MAX);
+        if claims.iat > now.saturating_add(leeway) {
+            return Err(ApiError::Unauthorized(
+                "The access token was issued in the future.".to_owned(),
+            ));
+        }
+        if claims.exp.saturating_sub(claims.iat) > max_lifetime.saturating_add(leeway) {
+            return Err(ApiError::Unauthorized(
+                "The access token lives longer than this service accepts.".to_owned(),
+            ));
+        }
         // A service token belongs to no login session: there is nothing to revoke.
         if let Some(revocation) = &self.revocation
             && claims.role != Role::Service

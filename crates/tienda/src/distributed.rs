@@ -20,15 +20,20 @@ fn remote_verifier(settings: &Settings) -> anyhow::Result<Arc<TokenVerifier>> {
         .identity_url
         .as_deref()
         .context("`tienda serve` needs TIENDA_IDENTITY_URL (the identity service's base URL) to verify tokens")?;
-    Ok(Arc::new(TokenVerifier::remote(
-        format!(
-            "{}{}/jwks.json",
-            identity.trim_end_matches('/'),
-            identity::PREFIX
-        ),
-        &settings.token_issuer,
-        &settings.token_audience,
-    )))
+    Ok(Arc::new(
+        TokenVerifier::remote(
+            format!(
+                "{}{}/jwks.json",
+                identity.trim_end_matches('/'),
+                identity::PREFIX
+            ),
+            &settings.token_issuer,
+            &settings.token_audience,
+        )
+        .with_max_lifetime(std::time::Duration::from_secs(
+            settings.access_token_ttl_secs,
+        )),
+    ))
 }
 
 pub(crate) fn required_database_url(settings: &Settings) -> anyhow::Result<&SecretString> {

@@ -215,6 +215,10 @@ backend_test! {
         attacks.push(("wrong issuer", sign_with_real_key(&app, &with(&|c| c["iss"] = json!("evil")), &kid)));
         attacks.push(("no exp", sign_with_real_key(&app, &with(&|c| { if let Some(o) = c.as_object_mut() { o.remove("exp"); } }), &kid)));
         attacks.push(("unknown kid", sign_with_real_key(&app, &claims, "not-a-key")));
+        // Validly signed, but not as identity issues them: from the future, or for ten years.
+        attacks.push(("issued an hour from now", sign_with_real_key(&app, &with(&|c| { c["iat"] = json!(now + 3600); c["exp"] = json!(now + 3600 + 900); }), &kid)));
+        attacks.push(("not valid before an hour from now", sign_with_real_key(&app, &with(&|c| c["nbf"] = json!(now + 3600)), &kid)));
+        attacks.push(("a ten-year lifetime", sign_with_real_key(&app, &with(&|c| { c["iat"] = json!(now); c["exp"] = json!(now + 10 * 365 * 24 * 3600); }), &kid)));
         attacks.push(("garbage", "not.a.jwt".to_owned()));
 
         // The control: the real key with the real claims passes, so the attacks fail for their flaw.
