@@ -167,3 +167,49 @@ async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
     assert!(metrics.contains("method=\"GET\""));
     Ok(())
 }
+
+#[tokio::test]
+async fn every_answer_is_nosniff_and_authenticated_ones_are_not_stored() -> anyhow::Result<()> {
+    let service = platform::Service {
+        name: "test",
+        router: Router::new().route("/fine", get(|| async { "fine" })),
+        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
+        readiness: vec![],
+        tasks: vec![],
+    };
+    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let address = spawn_router(app.router()).await;
+    let client = reqwest::Client::new();
+    let header = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let public = client.get(format!("http://{address}/fine")).send().await?;
+    assert_eq!(
+        header(&public, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(header(&public, "cache-control"), None);
+    let missing = client
+        .get(format!("http://{address}/nothing"))
+        .send()
+        .await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        header(&missing, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    let authenticated = client
+        .get(format!("http://{address}/fine"))
+        .bearer_auth("a-token")
+        .send()
+        .await?;
+    assert_eq!(
+        header(&authenticated, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    Ok(())
+}

@@ -27,10 +27,23 @@ pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(keys::router())
         .merge(service_tokens::router());
-    OpenApiRouter::new()
+    let (router, openapi) = OpenApiRouter::new()
         .nest(PREFIX, routes)
         .with_state(state)
-        .split_for_parts()
+        .split_for_parts();
+    (
+        router.layer(axum::middleware::map_response(no_store)),
+        openapi,
+    )
+}
+
+/// Identity's answers carry tokens and credentials' outcomes: no cache keeps any of them.
+async fn no_store(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// A user as the API shows it.

@@ -16,6 +16,22 @@ backend_test! {
         assert_problem(form, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
         let none = app.send(app.http.post(app.url("/login")).body("{}")).await;
         assert_problem(none, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        for content_type in ["application/json; charset=latin1", "application/vnd.api+json"] {
+            let other = app.send(app.http.post(app.url("/login")).header("content-type", content_type).body("{}")).await;
+            assert_problem(other, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        }
+    }
+}
+
+backend_test! {
+    async fn identitys_answers_are_never_stored_and_none_is_sniffed(backend) {
+        let app = spawn_app(backend).await;
+        let email = app.new_customer().await;
+        for response in [app.login(&email, GOOD_PASSWORD).await, app.send(app.http.get(app.url("/jwks.json"))).await] {
+            let header = |name: &str| response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned);
+            assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+            assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        }
     }
 }
 

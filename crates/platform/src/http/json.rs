@@ -1,6 +1,7 @@
 //! A JSON body extractor whose every rejection is a problem document with the right status:
-//! 400 for malformed JSON, 415 for a body that is not JSON, 413 for one over the size limit,
-//! 422 for JSON of the wrong shape (including unknown fields, where the type denies them).
+//! 400 for malformed JSON, 415 for a body that is not `application/json` in UTF-8, 413 for one
+//! over the size limit, 422 for JSON of the wrong shape (including unknown fields, where the
+//! type denies them).
 //!
 //! Shape errors name the field through `serde_path_to_error`, which tracks where the
 //! deserializer was (`lines[1].quantity`), rather than by reading serde's message text.
@@ -47,7 +48,9 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-/// `application/json`, or a JSON-based type (`application/problem+json`).
+/// `application/json`, in UTF-8 (RFC 8259): with no parameter or `charset=utf-8`. Another
+/// charset, or a JSON-based type the route does not speak (`application/vnd.api+json`), is 415
+/// rather than a guess.
 fn is_json(headers: &HeaderMap) -> bool {
     let Some(Ok(content_type)) = headers
         .get(header::CONTENT_TYPE)
@@ -55,14 +58,15 @@ fn is_json(headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let mut parts = content_type.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or_default();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.filter(|part| !part.is_empty()).all(|parameter| {
+            parameter.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("charset")
+                    && value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            })
+        })
 }
 
 /// Reads a typed value out of a JSON body.
@@ -209,8 +213,11 @@ mod tests {
             );
             headers
         };
-        assert!(is_json(&headers("application/json; charset=utf-8")));
-        assert!(is_json(&headers("application/merge-patch+json")));
+        assert!(is_json(&headers("application/json")));
+        assert!(is_json(&headers("Application/JSON; charset=UTF-8")));
+        assert!(!is_json(&headers("application/json; charset=latin1")));
+        assert!(!is_json(&headers("application/vnd.api+json")));
+        assert!(!is_json(&headers("application/json; boundary=x")));
         assert!(!is_json(&headers("text/plain")));
         assert!(!is_json(&HeaderMap::new()));
     }

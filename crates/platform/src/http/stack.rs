@@ -1,11 +1,12 @@
-//! The middleware stack around every router, outermost first: panic catching, request id,
-//! client address, tracing span, metrics, timeout, body limit.
+//! The middleware stack around every router, outermost first: protective headers, panic
+//! catching, request id, client address, tracing span, metrics, timeout, body limit.
 
 use std::any::Any;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -52,6 +53,25 @@ pub fn apply_stack(router: Router, config: &HttpConfig, metrics: HttpMetrics) ->
         }))
         .layer(middleware::from_fn(assign_request_id))
         .layer(CatchPanicLayer::custom(panic_to_problem))
+        .layer(middleware::from_fn(protective_headers))
+}
+
+/// Headers every answer carries, errors and panics included: `nosniff`, so a browser never
+/// guesses a type the server did not send; and `Cache-Control: no-store` on the answers to
+/// authenticated requests (unless the route chose otherwise), so no shared cache keeps one
+/// customer's data for another.
+async fn protective_headers(request: Request, next: Next) -> Response {
+    let authenticated = request.headers().contains_key(header::AUTHORIZATION);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if authenticated && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 async fn enforce_timeout(timeout: Duration, request: Request, next: Next) -> Response {
