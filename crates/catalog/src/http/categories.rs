@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Admins, Allowed};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
@@ -114,7 +115,7 @@ async fn list_categories(
 )]
 async fn create_category(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Admins>,
     Json(body): Json<NewCategory>,
 ) -> Result<impl IntoResponse, ApiError> {
     let category = categories::create(&state, &caller, body).await?;
@@ -155,7 +156,7 @@ async fn get_category(
 )]
 async fn update_category(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Admins>,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<CategoryChange>,

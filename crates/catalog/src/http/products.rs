@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Sellers};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale, Unauthorized};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
@@ -260,7 +261,7 @@ async fn list_products(
 )]
 async fn create_product(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Sellers>,
     Json(body): Json<NewProduct>,
 ) -> Result<impl IntoResponse, ApiError> {
     let product = products::create(&state, &caller, body).await?;
@@ -300,7 +301,7 @@ async fn get_product(
 )]
 async fn update_product(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Sellers>,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<ProductChange>,

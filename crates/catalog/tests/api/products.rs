@@ -178,3 +178,20 @@ backend_test! {
         ]);
     }
 }
+
+backend_test! {
+    async fn a_caller_of_another_role_gets_403_before_its_body_is_read(backend) {
+        let app = spawn_app(backend).await;
+        let customer = app.user(Role::Customer);
+        // Neither an empty body nor a malformed one tells a customer what a product needs.
+        for body in [json!({}), json!({"name": 3})] {
+            assert_problem(app.post(&customer, "/products", &body).await, StatusCode::FORBIDDEN).await;
+            assert_problem(app.post(&customer, "/categories", &body).await, StatusCode::FORBIDDEN).await;
+        }
+        let seller = app.user(Role::Seller);
+        assert_problem(app.post(&seller, "/categories", &json!({})).await, StatusCode::FORBIDDEN).await;
+        // The roles that may are still told what is wrong.
+        let problem = assert_problem(app.post(&seller, "/products", &json!({})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(!error_fields(&problem).is_empty());
+    }
+}

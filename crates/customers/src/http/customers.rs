@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Staff};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query};
@@ -50,7 +51,7 @@ pub struct SearchQuery {
 )]
 async fn create_customer(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     Json(body): Json<NewCustomer>,
 ) -> Result<impl IntoResponse, ApiError> {
     let view = CustomerView::from(customers::create(&state, &caller, body).await?);

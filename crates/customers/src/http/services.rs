@@ -3,6 +3,7 @@
 use axum::response::IntoResponse;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Staff};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json};
@@ -55,7 +56,7 @@ async fn list_services(
 )]
 async fn add_service(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<NewService>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -89,7 +90,7 @@ async fn add_service(
 )]
 async fn update_service(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath((id, service_id)): IdPath<(uuid::Uuid, uuid::Uuid)>,
     if_match: IfMatch,
     Json(body): Json<ServiceChange>,

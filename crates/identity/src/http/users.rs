@@ -4,6 +4,7 @@
 use contracts::auth::Role;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Admins, Allowed};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Unauthorized};
 use platform::http::{IdPath, Json, Query};
@@ -121,7 +122,7 @@ async fn get_user(
 )]
 async fn update_user(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Admins>,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<UserUpdate>,
 ) -> Result<Json<UserView>, ApiError> {

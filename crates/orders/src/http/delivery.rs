@@ -2,7 +2,7 @@
 
 use axum::response::IntoResponse;
 use platform::ApiError;
-use platform::auth::Caller;
+use platform::auth::{Admins, Allowed};
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query, etag};
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ async fn list_options(
 )]
 async fn create_option(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Admins>,
     Json(body): Json<NewDeliveryOption>,
 ) -> Result<impl IntoResponse, ApiError> {
     let option = delivery::create(&state, &caller, body).await?;
@@ -117,7 +117,7 @@ async fn create_option(
 )]
 async fn update_option(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Admins>,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<DeliveryOptionChange>,

@@ -4,6 +4,7 @@ use axum::extract::OriginalUri;
 use axum::response::{IntoResponse, Response};
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Staff};
 use platform::error::Problem;
 use platform::http::problems::{
     BadRequest, Forbidden, Invalid, NotFound, Unauthorized, Unavailable,
@@ -171,7 +172,7 @@ async fn cancel_order(
 )]
 async fn ship_order(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<NewShipment>,
 ) -> Result<Json<OrderView>, ApiError> {

@@ -2,6 +2,7 @@
 
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Staff};
 use platform::http::problems::{Forbidden, NotFound};
 use platform::http::{IdPath, Json};
 use utoipa_axum::router::OpenApiRouter;
@@ -47,7 +48,7 @@ async fn list_agents(state: State, caller: Caller) -> Result<Json<Vec<AgentView>
 )]
 async fn update_agent(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath(id): IdPath<uuid::Uuid>,
     Json(body): Json<AgentChange>,
 ) -> Result<Json<AgentView>, ApiError> {

@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use platform::ApiError;
 use platform::auth::Caller;
+use platform::auth::{Allowed, Staff};
 use platform::error::Problem;
 use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query};
@@ -222,7 +223,7 @@ async fn get_incident(
 )]
 async fn update_incident(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath(id): IdPath<Uuid>,
     if_match: IfMatch,
     Json(body): Json<IncidentChange>,
@@ -303,7 +304,7 @@ pub struct MergeRequest {
 )]
 async fn merge_incident(
     state: State,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Staff>,
     IdPath(id): IdPath<Uuid>,
     Json(body): Json<MergeRequest>,
 ) -> Result<Response, ApiError> {
