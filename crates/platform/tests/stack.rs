@@ -13,6 +13,17 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+/// A service of nothing but `router`, to compose as the binary does.
+fn service(router: Router) -> platform::Service {
+    platform::Service {
+        name: "test",
+        router,
+        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
+        readiness: vec![],
+        tasks: vec![],
+    }
+}
+
 fn app(router: Router, timeout: Duration) -> Router {
     let config = HttpConfig {
         request_timeout: timeout,
@@ -88,14 +99,11 @@ async fn a_panicking_handler_gets_a_bare_500_and_the_server_lives_on() -> anyhow
 #[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish() -> anyhow::Result<()> {
     let (router, started) = slow_and_started();
-    let service = platform::Service {
-        name: "test",
-        router,
-        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
-        readiness: vec![],
-        tasks: vec![],
-    };
-    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let app = App::compose(
+        vec![service(router)],
+        &HttpConfig::default(),
+        HttpMetrics::new(),
+    );
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -140,14 +148,13 @@ async fn readiness_names_the_failing_check_with_503() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
-    let service = platform::Service {
-        name: "test",
-        router: Router::new().route("/fine", get(|| async { "fine" })),
-        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
-        readiness: vec![],
-        tasks: vec![],
-    };
-    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let app = App::compose(
+        vec![service(
+            Router::new().route("/fine", get(|| async { "fine" })),
+        )],
+        &HttpConfig::default(),
+        HttpMetrics::new(),
+    );
     let address = spawn_router(app.router()).await;
     let client = reqwest::Client::new();
     for n in 0..50 {
@@ -170,14 +177,13 @@ async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn every_answer_is_nosniff_and_authenticated_ones_are_not_stored() -> anyhow::Result<()> {
-    let service = platform::Service {
-        name: "test",
-        router: Router::new().route("/fine", get(|| async { "fine" })),
-        openapi: utoipa::openapi::OpenApiBuilder::new().build(),
-        readiness: vec![],
-        tasks: vec![],
-    };
-    let app = App::compose(vec![service], &HttpConfig::default(), HttpMetrics::new());
+    let app = App::compose(
+        vec![service(
+            Router::new().route("/fine", get(|| async { "fine" })),
+        )],
+        &HttpConfig::default(),
+        HttpMetrics::new(),
+    );
     let address = spawn_router(app.router()).await;
     let client = reqwest::Client::new();
     let header = |response: &reqwest::Response, name: &str| {
