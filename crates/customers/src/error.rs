@@ -20,8 +20,8 @@ pub enum Error {
     /// The email belongs to another record.
     #[error("duplicate email")]
     DuplicateEmail(Uuid),
-    /// A write broke a unique key, not yet told apart: [`crate::app::customers::explain`] does,
-    /// once the transaction is over.
+    /// A write broke a unique key, not yet told apart:
+    /// [`crate::app::customers::explain_duplicate`] does, once the transaction is over.
     #[error("duplicate email or account")]
     Duplicate,
     /// `If-Match` named an old version.

@@ -24,6 +24,17 @@ fn service(router: Router) -> platform::Service {
     }
 }
 
+/// An app of one route, `GET /fine`, composed as the binary composes services; its address.
+async fn serve_fine() -> std::net::SocketAddr {
+    let fine = Router::new().route("/fine", get(|| async { "fine" }));
+    let app = App::compose(
+        vec![service(fine)],
+        &HttpConfig::default(),
+        HttpMetrics::new(),
+    );
+    spawn_router(app.router()).await
+}
+
 fn app(router: Router, timeout: Duration) -> Router {
     let config = HttpConfig {
         request_timeout: timeout,
@@ -148,14 +159,7 @@ async fn readiness_names_the_failing_check_with_503() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
-    let app = App::compose(
-        vec![service(
-            Router::new().route("/fine", get(|| async { "fine" })),
-        )],
-        &HttpConfig::default(),
-        HttpMetrics::new(),
-    );
-    let address = spawn_router(app.router()).await;
+    let address = serve_fine().await;
     let client = reqwest::Client::new();
     for n in 0..50 {
         let method = reqwest::Method::from_bytes(format!("BREW{n}").as_bytes())?;
@@ -177,14 +181,7 @@ async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn every_answer_is_nosniff_and_authenticated_ones_are_not_stored() -> anyhow::Result<()> {
-    let app = App::compose(
-        vec![service(
-            Router::new().route("/fine", get(|| async { "fine" })),
-        )],
-        &HttpConfig::default(),
-        HttpMetrics::new(),
-    );
-    let address = spawn_router(app.router()).await;
+    let address = serve_fine().await;
     let client = reqwest::Client::new();
     let header = |response: &reqwest::Response, name: &str| {
         response

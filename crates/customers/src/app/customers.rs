@@ -183,7 +183,7 @@ pub async fn insert_with_audit(
         Ok(customer)
     }
     .await;
-    explain(state, inserted, &email, None).await
+    explain_duplicate(state, inserted, &email, None).await
 }
 
 /// Why a taken email or account, when a write finds one.
@@ -193,7 +193,7 @@ pub(crate) const ACCOUNT_LINKED: &str =
 /// Tells a broken unique key apart, once the transaction that broke it has ended (its
 /// connection is back in the pool, and the other writer's row is committed): the email, when
 /// another record holds it, or else the account link.
-pub(crate) async fn explain<T>(
+pub(crate) async fn explain_duplicate<T>(
     state: &State,
     result: Result<T, Error>,
     email: &str,
@@ -312,7 +312,7 @@ pub(crate) async fn save(
         Ok(saved)
     }
     .await;
-    explain(state, saved, &email, own).await
+    explain_duplicate(state, saved, &email, own).await
 }
 
 /// As [`save`], in `transaction`; the change is announced as `customer.updated`.
