@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 use utoipa::openapi::OpenApi;
 
 use crate::http::{
-    HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, docs_router, health_router,
+    HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, apply_stack_with_site, docs_router,
+    health_router,
 };
 
 /// How long background tasks get to finish after the server has stopped.
@@ -65,6 +66,17 @@ pub struct App {
 impl App {
     /// Merges `services` with the shared routes and wraps them in the middleware stack.
     pub fn compose(services: Vec<Service>, http: &HttpConfig, metrics: HttpMetrics) -> Self {
+        Self::compose_with_site(services, None, http, metrics)
+    }
+
+    /// As [`App::compose`], with `site` (the website's service) answering every path outside
+    /// the API's: its routes, and its own 404 page for paths nobody serves.
+    pub fn compose_with_site(
+        services: Vec<Service>,
+        site: Option<Service>,
+        http: &HttpConfig,
+        metrics: HttpMetrics,
+    ) -> Self {
         let mut router = Router::new();
         let mut document = base_document();
         let mut checks = Vec::new();
@@ -75,13 +87,19 @@ impl App {
             checks.extend(service.readiness);
             tasks.extend(service.tasks);
         }
+        let site = site.map(|site| {
+            checks.extend(site.readiness);
+            tasks.extend(site.tasks);
+            site.router
+        });
         let router = router
             .merge(health_router(checks, metrics.clone()))
             .merge(docs_router(document));
-        Self {
-            router: apply_stack(router, http, metrics),
-            tasks,
-        }
+        let router = match site {
+            Some(site) => apply_stack_with_site(router, site, http, metrics),
+            None => apply_stack(router, http, metrics),
+        };
+        Self { router, tasks }
     }
 
     /// The composed router, for calling in process (tests, the embedded clients).

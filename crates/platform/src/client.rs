@@ -185,6 +185,20 @@ impl ServiceClient {
         bearer: Option<&str>,
         body: Option<&(impl Serialize + Sync)>,
     ) -> Result<Reply, ClientError> {
+        self.call_with_headers(method, path, bearer, &[], body)
+            .await
+    }
+
+    /// As [`ServiceClient::call`], with more headers (`Idempotency-Key`, `If-Match`, a cart
+    /// token). A header whose value is not a valid header value is left out.
+    pub async fn call_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        headers: &[(&'static str, &str)],
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<Reply, ClientError> {
         let unavailable = |reason: String| ClientError::Unavailable {
             service: self.service,
             reason,
@@ -200,6 +214,11 @@ impl ServiceClient {
         }
         if let Some(token) = bearer {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                builder = builder.header(*name, value);
+            }
         }
         let request = match body {
             Some(body) => {

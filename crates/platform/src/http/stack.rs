@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -21,10 +22,42 @@ use crate::error::ApiError;
 /// Wraps `router` in the standard stack. Routes added to the result afterwards are not wrapped,
 /// so call this last.
 pub fn apply_stack(router: Router, config: &HttpConfig, metrics: HttpMetrics) -> Router {
+    wrap(router.fallback(not_found), config, metrics)
+}
+
+/// Wraps `router` in the standard stack, with `site` (the website) answering every path the
+/// router does not, but for the API's own prefixes (`/api/`, `/health/`, `/metrics`), which stay
+/// problem documents. The site brings its own 404 page.
+pub fn apply_stack_with_site(
+    router: Router,
+    site: Router,
+    config: &HttpConfig,
+    metrics: HttpMetrics,
+) -> Router {
+    let site = tower::service_fn(move |request: Request| {
+        let site = site.clone();
+        async move {
+            if is_api_path(request.uri().path()) {
+                return Ok::<_, std::convert::Infallible>(ApiError::NotFound.into_response());
+            }
+            site.oneshot(request).await
+        }
+    });
+    wrap(router.fallback_service(site), config, metrics)
+}
+
+/// Whether `path` belongs to the API rather than the website.
+fn is_api_path(path: &str) -> bool {
+    ["/api", "/health", "/metrics"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+fn wrap(router: Router, config: &HttpConfig, metrics: HttpMetrics) -> Router {
     let timeout = config.request_timeout;
     let trust_forwarded_for = config.trust_forwarded_for;
     router
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
@@ -96,4 +129,25 @@ fn panic_to_problem(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("non-string panic");
     ApiError::Internal(anyhow::anyhow!("handler panicked: {message}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_api_path;
+
+    #[test]
+    fn the_api_prefixes_are_whole_path_segments() {
+        for path in [
+            "/api",
+            "/api/",
+            "/api/catalog/x",
+            "/health/live",
+            "/metrics",
+        ] {
+            assert!(is_api_path(path), "{path}");
+        }
+        for path in ["/", "/apiary", "/products", "/metrics-page", "/healthy"] {
+            assert!(!is_api_path(path), "{path}");
+        }
+    }
 }
