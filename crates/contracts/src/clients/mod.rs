@@ -1,0 +1,20 @@
+//! The shapes one service (or the website) reads from another's API: the part it relies on, so
+//! that a change on either side is a visible change to a wire format. Unknown fields are
+//! ignored: a service may show more than its clients read. One module per service called.
+
+pub mod catalog;
+pub mod customers;
+pub mod identity;
+pub mod orders;
+pub mod support;
+
+use serde::Deserialize;
+
+/// A page of a list (`{"items": [...], "next_cursor": ...}`), as every list route answers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Page<T> {
+    /// The items, in the list's order.
+    pub items: Vec<T>,
+    /// Where the next page starts; none on the last page.
+    pub next_cursor: Option<String>,
+}
