@@ -1,0 +1,337 @@
+# Tienda's website, in English. One message per key; Spanish is in es.ftl with the same keys.
+
+skip-to-content = Skip to content
+search-label = Search the shop
+search-placeholder = Books, pets, anything…
+search-button = Search
+nav-account = Your account
+nav-cart = Cart
+nav-orders = My orders
+nav-incidents = My incidents
+nav-services = My services
+nav-my-data = My data
+nav-my-account = My account
+nav-login = Sign in
+nav-register = Create an account
+nav-logout = Sign out
+language = Language
+footer-text = Tienda: books, pets and more, with help when you need it.
+
+home-title = Home
+home-heading = Books, pets and all they need
+home-intro = Find a classic to read, a friend to take home, and everything in between.
+home-categories = Shop by category
+home-newest = New in the shop
+home-best-rated = Best rated
+home-see-all = See everything new
+
+kind-book = Book
+kind-pet = Pet
+kind-item = Goods
+rating-short = { $average } ★
+availability-none = Not available
+availability-archived = No longer sold
+availability-pet = Available to adopt
+availability-stock = { $count ->
+    [one] Only one left
+   *[other] In stock ({ $count })
+}
+add-to-cart = Add to cart
+quantity = Quantity
+quantity-of = Quantity of { $name }
+image-of = Picture of { $name }
+tags = Tags
+product-problem = A problem with this product? Tell us
+fact-author = Author
+fact-isbn = ISBN
+fact-publisher = Publisher
+fact-year = Year
+fact-species = Species
+fact-breed = Breed
+fact-age = Age
+fact-sex = Sex
+fact-pet-status = Status
+age-months = { $count ->
+    [one] 1 month
+   *[other] { $count } months
+}
+sex-male = Male
+sex-female = Female
+sex-unknown = Unknown
+pet-status-available = Available
+pet-status-pending = Reserved
+pet-status-sold = Adopted
+reviews-heading = { $count ->
+    [0] Reviews
+    [one] 1 review
+   *[other] { $count } reviews
+}
+reviews-none = No reviews yet.
+reviews-spread = How the reviews rate it
+stars = { $count ->
+    [one] 1 star
+   *[other] { $count } stars
+}
+review-write = Write a review
+review-rating = Your rating
+review-comment = Your comment
+review-send = Publish the review
+error-rating = Choose a rating from 1 to 5.
+error-review-twice = You have already reviewed this product.
+
+list-title = All products
+list-results-for = Results for “{ $query }”
+list-results = Results
+list-none = Nothing matches. Try fewer words or filters.
+filters = Filters
+filter-words = Words
+filter-kind = Kind
+filter-any = Any
+filter-category = Category
+filter-price = Price
+filter-min = From
+filter-max = To
+filter-tag = Tag
+filter-in-stock = Only what is in stock
+filter-sort = Sort by
+filter-apply = Show results
+sort-relevance = Relevance
+sort-newest = Newest
+sort-price_asc = Price, low to high
+sort-price_desc = Price, high to low
+sort-rating = Rating
+error-price = Write a price such as 12.50.
+error-filters = These filters cannot be used together; change them and try again.
+pager = Pages
+pager-previous = ← Previous page
+pager-next = Next page →
+
+cart-title = Your cart
+cart-empty = Your cart is empty.
+cart-browse = Browse the shop
+cart-product = Product
+cart-line-total = Total
+cart-update = Update
+cart-remove = Remove
+cart-remove-name = Remove { $name }
+cart-price-was = The price changed; it was { $price }.
+cart-problem-unavailable = No longer available: remove it to check out.
+cart-problem-stock = { $count ->
+    [0] Out of stock: remove it to check out.
+    [one] Only 1 left: lower the quantity.
+   *[other] Only { $count } left: lower the quantity.
+}
+cart-totals = Totals
+cart-recalculate = Update the totals
+cart-subtotal = { $count ->
+    [one] Subtotal (1 item)
+   *[other] Subtotal ({ $count } items)
+}
+cart-checkout = Check out
+cart-sign-in-note = You will sign in or create an account; your cart stays.
+cart-fix-first = Some lines cannot be bought as they are; change them to check out.
+delivery = Delivery
+delivery-label = { $name }
+days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+total = Total
+flash-added = { $count ->
+    [one] Added to your cart.
+   *[other] { $count } added to your cart.
+}
+flash-not-added = Not added: { $reason }
+flash-cart-updated = Cart updated.
+flash-not-changed = Not changed: { $reason }
+flash-removed = Removed from your cart.
+
+login-title = Sign in
+login-button = Sign in
+login-refused = The email or the password is wrong.
+login-throttled = Too many attempts. Wait a few minutes and try again.
+login-forgotten = Forgotten your password? Resetting it by email is not available yet; ask support to help.
+login-no-account = New here?
+register-title = Create an account
+register-button = Create the account
+register-have-account = Already have an account?
+register-taken = An account with this email already exists. Sign in instead.
+password-hint = 8 to 128 characters; a long phrase is best.
+form-has-errors = Some fields need a change; see below.
+field-name = Full name
+field-email = Email
+field-password = Password
+field-given-name = Given name
+field-family-name = Family name
+field-phone = Phone
+field-address-label = Name of the address (home, work), optional
+field-line1 = Street and number
+field-line2 = Floor, door (optional)
+field-city = City
+field-postal-code = Postal code
+field-region = Region (optional)
+field-country = Country
+country-hint = Two letters, such as ES, MX or US.
+field-current-password = Current password
+field-new-password = New password
+field-card-number = Card number
+field-exp-month = Month
+field-exp-year = Year
+field-cvc = Security code
+field-card-holder = Name on the card
+flash-welcome = Welcome back, { $name }.
+flash-registered = Welcome to Tienda, { $name }.
+save = Save
+remove = Remove
+
+profile-title = My data
+profile-names = Name and phone
+profile-addresses = Addresses
+profile-no-addresses = No addresses yet.
+profile-add-address = Add the address
+profile-password = Password
+profile-change-password = Change the password
+profile-export = Your data
+profile-export-text = Download everything we keep about you, as a JSON file.
+profile-export-button = Download my data
+error-stale = Your data changed in another window; this is it now. Make your change again.
+password-wrong = The current password is wrong.
+flash-saved = Saved.
+flash-password-changed = Password changed. Your other sessions were signed out.
+
+services-title = My services
+services-none = You have no contracted services.
+services-since = since { $date }
+services-until = until { $date }
+services-history = History
+services-problem = A problem with this service? Tell us
+service-status-active = Active
+service-status-suspended = Suspended
+service-status-cancelled = Cancelled
+
+checkout-title = Checkout
+checkout-address = Delivery address
+checkout-saved = Your addresses:
+checkout-card = Payment
+checkout-test-cards = This is a demo shop: no card is charged. Try these test cards, with any future date and any code:
+card-approved = approved
+card-declined-funds = declined: insufficient funds
+card-declined-stolen = declined: card reported stolen
+checkout-pay = Pay { $total }
+checkout-summary = Your order
+checkout-edit-cart = Change the cart
+checkout-declined = The payment was declined: { $reason }. Nothing was charged and your cart is as it was; try another card.
+checkout-fix-fields = Some fields need a change; see below.
+checkout-short = Some products ran short of stock while you were checking out; your cart shows which. Nothing was charged.
+checkout-unavailable = Some products are no longer sold; remove them from your cart. Nothing was charged.
+checkout-running = Another checkout of yours is running; wait a moment and look at your orders.
+decline-insufficient_funds = insufficient funds
+decline-stolen_card = the card was reported stolen
+decline-expired_card = the card has expired
+decline-amount_too_large = the amount is too large for this card
+decline-provider_unavailable = the card provider did not answer
+done-title = Thank you for your order
+done-text = It is paid and on its way to being packed.
+done-estimate = Estimated delivery
+done-see-order = See the order
+done-keep-shopping = Keep shopping
+order-number = Order number
+
+orders-title = My orders
+orders-none = You have not ordered anything yet.
+orders-placed = Placed
+orders-status = Status
+items = { $count ->
+    [one] 1 item
+   *[other] { $count } items
+}
+order-title = Order
+order-lines = What you ordered
+order-unit-price = Price
+order-items-total = Items
+order-timeline = What happened
+order-step-placed = Placed
+order-step-paid = Paid
+order-step-shipped = Shipped: { $tracking }
+order-step-delivered = Delivered
+order-step-cancelled = Cancelled
+order-tracking = Tracking number
+order-address = Delivery address
+order-payment = Payment
+order-cancel = Cancel the order
+order-problem = A problem with this order? Tell us
+flash-order-cancelled = The order is cancelled and the payment refunded.
+flash-order-not-cancelled = This order can no longer be cancelled.
+order-status-pending_payment = Taking payment
+order-status-paid = Paid
+order-status-payment_failed = Payment declined
+order-status-shipped = Shipped
+order-status-delivered = Delivered
+order-status-cancelled = Cancelled
+
+incidents-title = My incidents
+incidents-open = Tell us about a problem
+incidents-none = You have not opened any incident.
+incident-subject = Subject
+incident-description = What happened?
+incident-category = About
+incident-updated = Last change
+incident-send = Send
+incident-conversation = Conversation
+incident-you = You
+incident-support = Support
+incident-reply = Your reply
+incident-send-reply = Send the reply
+incident-moved = Status: { $status }
+incident-rate = How did we do?
+incident-send-rating = Send the rating
+incident-rated = You rated this { $rating } of 5. Thank you.
+incident-about-order = About order { $id }…
+incident-about-product = About a product ({ $id }…)
+incident-about-service = About a service ({ $id }…)
+flash-incident-opened = We have your message; support will answer here.
+flash-reply-sent = Reply sent.
+flash-rated = Thank you for your rating.
+flash-not-rated = This incident cannot be rated now.
+flash-review-thanks = Thank you for your review.
+category-order = An order
+category-product = A product
+category-billing = Billing
+category-service = A service
+category-other = Something else
+incident-status-new = Received
+incident-status-open = Open
+incident-status-pending = Waiting for you
+incident-status-on_hold = On hold
+incident-status-resolved = Resolved
+incident-status-closed = Closed
+incident-status-merged = Merged into another
+
+error-home = Go to the home page
+error-reference = If you contact support, give them this reference:
+error-status = Status
+error-not-found-title = Page not found
+error-not-found-text = There is nothing here, or it is not yours to see.
+error-forbidden-title = Not allowed
+error-forbidden-text = This action was refused. If you sent a form, reload the page and send it again.
+error-bad-request-title = Something in the request was wrong
+error-bad-request-text = The site did not understand what was sent. Go back and try again.
+error-method-title = Not allowed here
+error-method-text = This page does not take that kind of request.
+error-unavailable-title = Back in a moment
+error-unavailable-text = Part of the shop is not answering right now. Nothing you did was lost; try again in a few seconds.
+error-internal-title = Something went wrong
+error-internal-text = We could not show this page. It is not your fault; try again shortly.
+
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
