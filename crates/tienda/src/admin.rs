@@ -15,12 +15,13 @@ fn service_databases(
     settings: &Settings,
     service: Option<ServiceName>,
 ) -> anyhow::Result<Vec<(&'static str, DatabaseConfig, &'static Migrations)>> {
-    let every: [(ServiceName, &'static str, &'static Migrations); 5] = [
+    let every: [(ServiceName, &'static str, &'static Migrations); 6] = [
         (ServiceName::Identity, "identity", &identity::MIGRATIONS),
         (ServiceName::Customers, "customers", &customers::MIGRATIONS),
         (ServiceName::Catalog, "catalog", &catalog::MIGRATIONS),
         (ServiceName::Support, "support", &support::MIGRATIONS),
         (ServiceName::Orders, "orders", &orders::MIGRATIONS),
+        (ServiceName::Web, "web", &web::MIGRATIONS),
     ];
     Ok(match service {
         Some(wanted) => {

@@ -91,6 +91,8 @@ pub enum ServiceName {
     Support,
     /// Carts, checkout, payment, orders, delivery
     Orders,
+    /// The website (storefront and customer pages), a client of the others
+    Web,
 }
 
 impl Cli {

@@ -118,9 +118,65 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
             .context("the orders service did not start")?;
             (orders.service, None)
         }
+        ServiceName::Web => return build_web(settings).await,
     };
     Ok(Built {
         app: App::compose(vec![built], &settings.http(), metrics),
         generated_admin,
+    })
+}
+
+/// The website in this process, on its own database (`TIENDA_DATABASE_URL`, for sessions),
+/// calling every service over HTTP at `TIENDA_<SERVICE>_URL`.
+async fn build_web(settings: &Settings) -> anyhow::Result<Built> {
+    let database = database_config(settings, required_database_url(settings)?.expose_secret());
+    let url = |value: Option<&String>, variable: &str, service: &'static str| {
+        value
+            .map(|url| ServiceClient::http(service, url))
+            .with_context(|| {
+                format!("`tienda serve web` needs {variable} (the {service} service's base URL)")
+            })
+    };
+    let clients = web::Clients::new(
+        url(
+            settings.identity_url.as_ref(),
+            "TIENDA_IDENTITY_URL",
+            "identity",
+        )?,
+        url(
+            settings.catalog_url.as_ref(),
+            "TIENDA_CATALOG_URL",
+            "catalog",
+        )?,
+        url(settings.orders_url.as_ref(), "TIENDA_ORDERS_URL", "orders")?,
+        url(
+            settings.customers_url.as_ref(),
+            "TIENDA_CUSTOMERS_URL",
+            "customers",
+        )?,
+        url(
+            settings.support_url.as_ref(),
+            "TIENDA_SUPPORT_URL",
+            "support",
+        )?,
+    );
+    let site = web::build(
+        web::Config {
+            secure_cookies: settings.secure_cookies,
+            demo: settings.demo_data,
+            ..web::Config::new(database)
+        },
+        clients,
+    )
+    .await
+    .context("the website did not start")?;
+    Ok(Built {
+        app: App::compose_with_site(
+            Vec::new(),
+            Some(site.service),
+            &settings.http(),
+            HttpMetrics::new(),
+        ),
+        generated_admin: None,
     })
 }

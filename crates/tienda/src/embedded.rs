@@ -79,7 +79,25 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     )
     .await
     .context("the orders service did not start")?;
-    let app = App::compose(
+    // The website calls every service in process, through their routers.
+    let clients = web::Clients::new(
+        ServiceClient::in_process("identity", identity.service.router.clone()),
+        ServiceClient::in_process("catalog", catalog.service.router.clone()),
+        ServiceClient::in_process("orders", orders.service.router.clone()),
+        ServiceClient::in_process("customers", customers.service.router.clone()),
+        ServiceClient::in_process("support", support.service.router.clone()),
+    );
+    let site = web::build(
+        web::Config {
+            secure_cookies: settings.secure_cookies,
+            demo: settings.demo_data,
+            ..web::Config::new(embedded_database(settings, "web"))
+        },
+        clients,
+    )
+    .await
+    .context("the website did not start")?;
+    let app = App::compose_with_site(
         vec![
             identity.service,
             customers.service,
@@ -87,6 +105,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
             orders.service,
             support.service,
         ],
+        Some(site.service),
         &settings.http(),
         metrics,
     );

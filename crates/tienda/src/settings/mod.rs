@@ -28,6 +28,10 @@ pub struct Settings {
     pub demo_data: bool,
     pub identity_url: Option<String>,
     pub catalog_url: Option<String>,
+    pub orders_url: Option<String>,
+    pub customers_url: Option<String>,
+    pub support_url: Option<String>,
+    pub secure_cookies: bool,
     pub service_secret: Option<SecretString>,
     pub database_url: Option<SecretString>,
     pub db_max_connections: u32,
@@ -88,6 +92,10 @@ impl Default for Settings {
             demo_data: true,
             identity_url: None,
             catalog_url: None,
+            orders_url: None,
+            customers_url: None,
+            support_url: None,
+            secure_cookies: false,
             service_secret: None,
             database_url: None,
             db_max_connections: 10,
@@ -154,10 +162,32 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_url: Option<String>,
 
-    /// `tienda serve orders`: the catalog service's base URL, e.g. http://catalog:8080
+    /// `tienda serve orders` and `serve web`: the catalog service's base URL, e.g.
+    /// http://catalog:8080
     #[arg(long, env = "TIENDA_CATALOG_URL", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_url: Option<String>,
+
+    /// `tienda serve web`: the orders service's base URL, e.g. http://orders:8080
+    #[arg(long, env = "TIENDA_ORDERS_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders_url: Option<String>,
+
+    /// `tienda serve web`: the customers service's base URL, e.g. http://customers:8080
+    #[arg(long, env = "TIENDA_CUSTOMERS_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers_url: Option<String>,
+
+    /// `tienda serve web`: the support service's base URL, e.g. http://support:8080
+    #[arg(long, env = "TIENDA_SUPPORT_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_url: Option<String>,
+
+    /// Mark the website's session cookie `Secure` (serve it over TLS) [default: false; a
+    /// request forwarded as `X-Forwarded-Proto: https` gets it anyway]
+    #[arg(long, env = "TIENDA_SECURE_COOKIES", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secure_cookies: Option<bool>,
 
     /// The secret services present to identity for a service token (secret): the same value
     /// for `serve identity` and `serve orders`; the embedded mode makes one per start
