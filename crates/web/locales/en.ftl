@@ -133,6 +133,7 @@ cart-fix-first = Some lines cannot be bought as they are; change them to check o
 delivery = Delivery
 delivery-label = { $name }
 days = { $count ->
+    [0] same day
     [one] 1 day
    *[other] { $count } days
 }

@@ -133,6 +133,7 @@ cart-fix-first = Algunas líneas no se pueden comprar así; cámbialas para paga
 delivery = Envío
 delivery-label = { $name }
 days = { $count ->
+    [0] en el día
     [one] 1 día
    *[other] { $count } días
 }
