@@ -57,6 +57,8 @@ async fn a_visitor_finds_a_book_registers_keeps_the_cart_and_buys_it() {
     let Some(browser) = Browser::open(&shop.base).await else {
         return;
     };
+    browser.goto("/").await;
+    browser.find("main").await;
     browser.screenshot("home").await;
     add_don_quixote(&browser).await;
     browser.wait_for_text("Don Quixote").await;
