@@ -6,8 +6,8 @@
 //! the same way, and answers with the same statuses and problem documents, so a caller's code
 //! and tests do not depend on the mode.
 //!
-//! The request id of the request being served goes along (`x-request-id`), and every call has a
-//! deadline. A service that cannot be reached, times out or answers 5xx is
+//! The request id of the request being served goes along (`x-request-id`), so does its client's
+//! address (for per-client limits), and every call has a deadline. A service that cannot be reached, times out or answers 5xx is
 //! [`ClientError::Unavailable`], which the caller turns into its own 503; 4xx answers are
 //! returned as [`Reply`]s for the caller to interpret, since only it knows what a 409 from the
 //! other service means for its own request.
@@ -219,6 +219,13 @@ impl ServiceClient {
             if let Ok(value) = HeaderValue::from_str(value) {
                 builder = builder.header(*name, value);
             }
+        }
+        // The client this request serves goes along: as an extension in process, as
+        // `X-Forwarded-For` over HTTP (honoured where TIENDA_TRUST_FORWARDED_FOR is set).
+        if let Some(address) = crate::http::current_client_address() {
+            builder = builder
+                .extension(crate::http::ClientAddress(Some(address)))
+                .header("x-forwarded-for", address.to_string());
         }
         let request = match body {
             Some(body) => {

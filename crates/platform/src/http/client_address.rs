@@ -8,7 +8,18 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// The client's IP address, when it is known (it is not for in-process calls).
+tokio::task_local! {
+    /// The client address of the request this task serves, for the calls it makes to other
+    /// services (they count brute-force attempts per client, not per calling service).
+    static CURRENT: Option<IpAddr>;
+}
+
+/// The client address of the request being served on this task, if known.
+pub fn current_client_address() -> Option<IpAddr> {
+    CURRENT.try_with(|address| *address).ok().flatten()
+}
+
+/// The client's IP address, when it is known (in-process calls carry the caller's client's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub Option<IpAddr>);
 
@@ -44,8 +55,12 @@ pub(crate) async fn resolve_client_address(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(address)| address.ip());
-    request
-        .extensions_mut()
-        .insert(ClientAddress(forwarded.or(socket)));
-    next.run(request).await
+    // An in-process call from another service brings its client's address along.
+    let carried = request
+        .extensions()
+        .get::<ClientAddress>()
+        .and_then(|c| c.0);
+    let address = carried.or(forwarded).or(socket);
+    request.extensions_mut().insert(ClientAddress(address));
+    CURRENT.scope(address, next.run(request)).await
 }

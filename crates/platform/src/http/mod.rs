@@ -24,7 +24,7 @@ use axum::Router;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
-pub use client_address::ClientAddress;
+pub use client_address::{ClientAddress, current_client_address};
 pub use health::{ReadinessCheck, health_router};
 pub use json::{Json, from_json_value};
 pub use metrics::HttpMetrics;

@@ -1,19 +1,26 @@
 //! The catalog: products, categories, reviews. Reading needs no token.
 
-use axum::http::Method;
+use std::sync::Arc;
+
+use axum::http::{Method, StatusCode};
 use contracts::clients::Page;
 use contracts::clients::catalog::{Category, NewReview, Product, Review};
-use platform::client::ServiceClient;
+use platform::client::{ClientError, ServiceClient};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{CallError, NO_BODY, exchange};
+use super::cache::ReadCache;
+use super::{CallError, NO_BODY, exchange, read};
 
 const PREFIX: &str = "/api/catalog";
 
-/// A client of the catalog service.
+/// A client of the catalog service; its public reads are kept for a moment ([`ReadCache`]).
 #[derive(Debug, Clone)]
-pub struct CatalogClient(pub(super) ServiceClient);
+pub struct CatalogClient {
+    pub(super) client: ServiceClient,
+    pub(super) cache: Arc<ReadCache>,
+}
 
 /// A search of the catalog, as `GET /api/catalog/products` takes it.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -51,17 +58,34 @@ pub struct ProductQuery {
 }
 
 impl CatalogClient {
+    /// A public read: from the cache when it is fresh, else asked and kept (2xx only).
+    async fn public_read<T: DeserializeOwned>(&self, path: &str) -> Result<T, CallError> {
+        if let Some(body) = self.cache.get(path) {
+            return serde_json::from_slice(&body).map_err(|error| {
+                CallError::from(ClientError::Unexpected {
+                    service: "catalog",
+                    status: StatusCode::OK,
+                    reason: error.to_string(),
+                })
+            });
+        }
+        let reply = self.client.call(Method::GET, path, None, NO_BODY).await?;
+        if reply.status.is_success() {
+            self.cache.put(path, reply.body.clone());
+        }
+        read(reply)
+    }
+
     /// A page of products matching `query`.
     pub async fn products(&self, query: &ProductQuery) -> Result<Page<Product>, CallError> {
         let query = serde_urlencoded::to_string(query).unwrap_or_default();
-        let path = format!("{PREFIX}/products?{query}");
-        exchange(&self.0, Method::GET, &path, None, &[], NO_BODY).await
+        self.public_read(&format!("{PREFIX}/products?{query}"))
+            .await
     }
 
     /// One product.
     pub async fn product(&self, id: Uuid) -> Result<Product, CallError> {
-        let path = format!("{PREFIX}/products/{id}");
-        exchange(&self.0, Method::GET, &path, None, &[], NO_BODY).await
+        self.public_read(&format!("{PREFIX}/products/{id}")).await
     }
 
     /// The category tree.
@@ -70,15 +94,14 @@ impl CatalogClient {
         struct Tree {
             items: Vec<Category>,
         }
-        let path = format!("{PREFIX}/categories");
-        let tree: Tree = exchange(&self.0, Method::GET, &path, None, &[], NO_BODY).await?;
+        let tree: Tree = self.public_read(&format!("{PREFIX}/categories")).await?;
         Ok(tree.items)
     }
 
     /// The first page of a product's reviews (up to 100), newest first.
     pub async fn reviews(&self, product: Uuid) -> Result<Page<Review>, CallError> {
-        let path = format!("{PREFIX}/products/{product}/reviews?limit=100");
-        exchange(&self.0, Method::GET, &path, None, &[], NO_BODY).await
+        self.public_read(&format!("{PREFIX}/products/{product}/reviews?limit=100"))
+            .await
     }
 
     /// Writes a review as the caller.
@@ -89,6 +112,17 @@ impl CatalogClient {
         review: &NewReview,
     ) -> Result<Review, CallError> {
         let path = format!("{PREFIX}/products/{product}/reviews");
-        exchange(&self.0, Method::POST, &path, Some(token), &[], Some(review)).await
+        let written = exchange(
+            &self.client,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(review),
+        )
+        .await;
+        // The writer sees their review (and the new average) at once.
+        self.cache.forget(&product.to_string());
+        written
     }
 }

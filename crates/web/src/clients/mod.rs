@@ -3,6 +3,7 @@
 //! `contracts::clients`. A service that is down is a 503 page; a refusal (4xx) comes back as a
 //! [`Refusal`] for the page to explain.
 
+mod cache;
 mod catalog;
 mod customers;
 mod identity;
@@ -49,7 +50,10 @@ impl Clients {
     ) -> Self {
         Self {
             identity: IdentityClient(identity),
-            catalog: CatalogClient(catalog),
+            catalog: CatalogClient {
+                client: catalog,
+                cache: Default::default(),
+            },
             orders: OrdersClient(orders),
             customers: CustomersClient(customers),
             support: SupportClient(support),

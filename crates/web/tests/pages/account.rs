@@ -193,3 +193,23 @@ backend_test! {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     }
 }
+
+backend_test! {
+    async fn failed_sign_ins_through_the_site_count_against_the_visitors_address(backend) {
+        let shop = spawn_shop(backend).await;
+        let visitor = shop.visitor();
+        let csrf = visitor.csrf().await;
+        // Identity locks a client address after 20 failures in its window, whatever the
+        // accounts: the site passes its visitor's address along, so the lock is the visitor's.
+        let mut last = None;
+        for n in 0..21 {
+            let email = format!("nobody-{n}@example.com");
+            let page = visitor
+                .post("/login", &csrf, &[("email", &email), ("password", "wrong guess")])
+                .await;
+            last = Some(page);
+        }
+        let Some(last) = last else { panic!("no attempt made") };
+        last.assert_says("Too many attempts.");
+    }
+}
