@@ -24,6 +24,11 @@ fn required() -> bool {
     std::env::var("TIENDA_TEST_REQUIRE_SERVICES").is_ok_and(|value| value == "1")
 }
 
+/// The window, `TIENDA_TEST_WINDOW` (`360,800` to look at the phone layout), else 1280 × 900.
+fn window_size() -> String {
+    std::env::var("TIENDA_TEST_WINDOW").unwrap_or_else(|_| "1280,900".to_owned())
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -32,7 +37,7 @@ fn free_port() -> u16 {
 }
 
 impl Browser {
-    /// A browser on `base` (the shop's address), at 1280 × 900; `None` (the test passes with
+    /// A browser on `base` (the shop's address), at 1280 × 900 (see [`window_size`]); `None` (the test passes with
     /// a note) when chromedriver is not installed, unless browsers are required.
     pub async fn open(base: &str) -> Option<Self> {
         let driver = std::env::var("TIENDA_TEST_CHROMEDRIVER")
@@ -70,11 +75,24 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
                     "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900",
+                    format!("--window-size={}", window_size()),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
             }),
         );
+        // A desktop window is at least 500 px wide: narrower views are a phone's screen.
+        if let Some((width, height)) = window_size().split_once(',')
+            && width.parse::<u32>().is_ok_and(|width| width < 500)
+            && let Some(options) = capabilities.get_mut("goog:chromeOptions")
+        {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": {
+                    "width": width.parse::<u32>().unwrap_or(360),
+                    "height": height.parse::<u32>().unwrap_or(800),
+                    "pixelRatio": 1,
+                },
+            });
+        }
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = String::new();
         for _ in 0..50 {
