@@ -28,16 +28,39 @@ pub(super) fn router() -> Router<State> {
         .route("/cart/items/{id}/remove", post(remove_item))
 }
 
-/// The shopper of this visit: the access token when signed in, else the visitor's cart token.
-pub(super) async fn shopper_tokens(
-    visit: &Visit,
-) -> Result<(Option<String>, Option<String>), PageError> {
-    let stored = visit.session.stored().await;
-    let bearer = match stored.user {
-        Some(_) => Some(visit.bearer().await?),
-        None => None,
-    };
-    Ok((bearer, stored.cart_token))
+/// Whose cart a visit fills: the signed-in customer's (by a live access token), else the
+/// visitor's (by the cart token the session keeps, if it has one yet).
+pub(super) struct CartOwner {
+    bearer: Option<String>,
+    cart_token: Option<String>,
+}
+
+impl CartOwner {
+    /// The owner of this visit's cart.
+    async fn of(visit: &Visit) -> Result<Self, PageError> {
+        let stored = visit.session.stored().await;
+        let bearer = match stored.user {
+            Some(_) => Some(visit.bearer().await?),
+            None => None,
+        };
+        Ok(Self {
+            bearer,
+            cart_token: stored.cart_token,
+        })
+    }
+
+    /// As the orders client takes it.
+    fn shopper(&self) -> Shopper<'_> {
+        Shopper {
+            bearer: self.bearer.as_deref(),
+            cart_token: self.cart_token.as_deref(),
+        }
+    }
+
+    /// Whether it is a signed-in person's.
+    fn signed_in(&self) -> bool {
+        self.bearer.is_some()
+    }
 }
 
 /// A cart line, as shown.
@@ -185,18 +208,14 @@ struct CartQuery {
 }
 
 async fn cart_page(visit: Visit, Query(query): Query<CartQuery>) -> Result<Response, PageError> {
-    let (bearer, cart_token) = shopper_tokens(&visit).await?;
+    let owner = CartOwner::of(&visit).await?;
     let orders = &visit.state.clients.orders;
-    let shopper = Shopper {
-        bearer: bearer.as_deref(),
-        cart_token: cart_token.as_deref(),
-    };
-    let (cart, options) = tokio::join!(orders.cart(shopper), orders.delivery_options());
+    let (cart, options) = tokio::join!(orders.cart(owner.shopper()), orders.delivery_options());
     let chosen = query.delivery.and_then(|id| id.parse().ok());
     let summary = CartSummary::new(&cart?, &options?, chosen, &visit.layout);
     render(&CartView {
         summary,
-        signed_in: bearer.is_some(),
+        signed_in: owner.signed_in(),
         layout: visit.layout,
     })
 }
@@ -215,19 +234,15 @@ fn quantity(text: &str) -> i64 {
 
 async fn add_item(visit: Visit, Form(form): Form<AddForm>) -> Result<Response, PageError> {
     let product_id = parse_id(&form.product_id)?;
-    let (bearer, cart_token) = shopper_tokens(&visit).await?;
+    let owner = CartOwner::of(&visit).await?;
     let item = NewCartItem {
         product_id,
         quantity: quantity(&form.quantity),
     };
-    let shopper = Shopper {
-        bearer: bearer.as_deref(),
-        cart_token: cart_token.as_deref(),
-    };
     let words = visit.words();
-    match visit.state.clients.orders.add(shopper, &item).await {
+    match visit.state.clients.orders.add(owner.shopper(), &item).await {
         Ok(cart) => {
-            let token = cart.cart_token.filter(|_| bearer.is_none());
+            let token = cart.cart_token.filter(|_| !owner.signed_in());
             let message = words.count("flash-added", item.quantity);
             visit
                 .session
@@ -279,17 +294,13 @@ async fn change_item(
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
     let product_id = parse_id(&id)?;
-    let (bearer, cart_token) = shopper_tokens(&visit).await?;
-    let shopper = Shopper {
-        bearer: bearer.as_deref(),
-        cart_token: cart_token.as_deref(),
-    };
+    let owner = CartOwner::of(&visit).await?;
     let words = visit.words();
     match visit
         .state
         .clients
         .orders
-        .change(shopper, product_id, quantity(&form.quantity))
+        .change(owner.shopper(), product_id, quantity(&form.quantity))
         .await
     {
         Ok(_) => visit.flash(words.t("flash-cart-updated")).await?,
@@ -314,12 +325,14 @@ async fn remove_item(
     Form(_): Form<EmptyForm>,
 ) -> Result<Response, PageError> {
     let product_id = parse_id(&id)?;
-    let (bearer, cart_token) = shopper_tokens(&visit).await?;
-    let shopper = Shopper {
-        bearer: bearer.as_deref(),
-        cart_token: cart_token.as_deref(),
-    };
-    match visit.state.clients.orders.remove(shopper, product_id).await {
+    let owner = CartOwner::of(&visit).await?;
+    match visit
+        .state
+        .clients
+        .orders
+        .remove(owner.shopper(), product_id)
+        .await
+    {
         Ok(_) | Err(CallError::Refused(_)) => {}
         Err(error) => return Err(error.into()),
     }
