@@ -618,7 +618,12 @@ async fn write_review(
                 return Ok(see(format!("/products/{id}#reviews")));
             }
             Err(CallError::Refused(refusal)) if refusal.status == StatusCode::CONFLICT => {
-                errors.add("comment", words.t("error-review-twice"));
+                // A duplicate points at the first review; any other conflict says why.
+                let message = match (&refusal.problem.existing, &refusal.problem.detail) {
+                    (None, Some(detail)) => detail.clone(),
+                    _ => words.t("error-review-twice"),
+                };
+                errors.add("comment", message);
             }
             Err(CallError::Refused(refusal))
                 if refusal.status == StatusCode::UNPROCESSABLE_ENTITY =>

@@ -135,3 +135,39 @@ backend_test! {
         );
     }
 }
+
+backend_test! {
+    async fn a_customer_reviews_a_product_once_and_sees_it_at_once(backend) {
+        let shop = spawn_shop(backend).await;
+        let book = shop.product_id("moby").await;
+        let path = format!("/products/{book}");
+        let visitor = shop.visitor();
+        let page = visitor.get(&path).await;
+        assert!(!page.html.contains("/reviews\""), "no review form for a visitor");
+        let refused = visitor
+            .post(&format!("{path}/reviews"), &page.csrf(), &[("rating", "4"), ("comment", "Long.")])
+            .await;
+        assert_eq!(refused.status, StatusCode::SEE_OTHER, "a visitor is asked to sign in");
+        assert!(refused.location().starts_with("/login"));
+
+        visitor.register("Ana Pérez").await;
+        let page = visitor.get(&path).await;
+        assert!(page.html.contains(&format!("action=\"{path}/reviews\"")), "the form for a customer");
+        let bad = visitor.post(&format!("{path}/reviews"), &page.csrf(), &[("rating", "9")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_says("Choose a rating from 1 to 5.");
+        let written = visitor
+            .post(&format!("{path}/reviews"), &page.csrf(), &[("rating", "4"), ("comment", "A whale of a book.")])
+            .await;
+        assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.html);
+        let page = visitor.get(&path).await;
+        page.assert_says("Thank you for your review.");
+        page.assert_says("A whale of a book.");
+        page.assert_says("Ana Pérez");
+        let again = visitor
+            .post(&format!("{path}/reviews"), &page.csrf(), &[("rating", "5"), ("comment", "Again.")])
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        again.assert_says("You have already reviewed this product.");
+    }
+}
