@@ -162,10 +162,8 @@ impl Session {
         self.state.lock().await.stored.user.clone()
     }
 
-    /// Changes what the session holds and saves it.
-    pub async fn update(&self, change: impl FnOnce(&mut StoredSession)) -> Result<(), PageError> {
-        let mut state = self.state.lock().await;
-        change(&mut state.stored);
+    /// Writes the session as it is now, alive for [`LIFETIME`] more.
+    async fn save(&self, state: &SessionState) -> Result<(), PageError> {
         store::save_session(
             &self.sessions.database,
             &hash(&state.id),
@@ -174,6 +172,13 @@ impl Session {
         )
         .await
         .map_err(PageError::Internal)
+    }
+
+    /// Changes what the session holds and saves it.
+    pub async fn update(&self, change: impl FnOnce(&mut StoredSession)) -> Result<(), PageError> {
+        let mut state = self.state.lock().await;
+        change(&mut state.stored);
+        self.save(&state).await
     }
 
     /// The one-shot message, taken (it shows once).
@@ -201,14 +206,7 @@ impl Session {
             user: Some(user),
             flash: None,
         };
-        store::save_session(
-            &self.sessions.database,
-            &hash(&state.id),
-            &state.stored,
-            platform::time::now() + LIFETIME,
-        )
-        .await
-        .map_err(PageError::Internal)
+        self.save(&state).await
     }
 
     /// Ends the session: its row goes, the browser gets a new id.
