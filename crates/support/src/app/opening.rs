@@ -218,7 +218,13 @@ pub async fn create(
         )
         .await?;
     }
-    let view = views::incident_view(state, &mut *transaction, &incident).await?;
+    let view = views::incident_view(
+        state,
+        &mut *transaction,
+        &incident,
+        super::incidents::mover(caller),
+    )
+    .await?;
     let body = serde_json::to_string(&view).map_err(anyhow::Error::from)?;
     if let Some(claim) = claim {
         claim.complete(&mut *transaction, 201, &body).await?;

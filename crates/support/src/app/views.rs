@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::State;
 use crate::domain::incident::{Category, Priority, Related};
 use crate::domain::sla::{Sla, Timeline, clocks};
-use crate::domain::status::Status;
+use crate::domain::status::{Mover, Status, moves_from};
 use crate::store::{self, Agent, Event, Incident, StoreError};
 
 /// A `time` instant as a `jiff` one (the SLA clock uses jiff for its time zones).
@@ -99,6 +99,8 @@ pub struct IncidentView {
     pub merged_into: Option<Uuid>,
     /// The SLA clocks, now.
     pub sla: Sla,
+    /// The statuses the caller may move it to now (`POST /incidents/{id}/status`).
+    pub moves: Vec<Status>,
     /// The satisfaction rating, when given.
     pub rating: Option<i64>,
     /// The comment with the rating.
@@ -113,11 +115,12 @@ pub struct IncidentView {
     pub updated_at: OffsetDateTime,
 }
 
-/// Renders an incident with its SLA as of now.
+/// Renders an incident with its SLA as of now, and the moves `mover` may make.
 pub async fn incident_view(
     state: &State,
     executor: impl Executor<'_, Database = Any>,
     incident: &Incident,
+    mover: Mover,
 ) -> Result<IncidentView, StoreError> {
     let timeline = timeline(executor, incident).await?;
     let sla = sla(state, incident, &timeline, state.clock.now());
@@ -136,6 +139,7 @@ pub async fn incident_view(
         assignee_id: incident.assignee_id,
         merged_into: incident.merged_into,
         sla,
+        moves: moves_from(incident.status, mover),
         rating: incident.rating,
         rating_comment: incident.rating_comment.clone(),
         version: incident.version,

@@ -116,6 +116,15 @@ pub fn may_move(from: Status, to: Status, mover: Mover) -> bool {
         .any(|(f, t, movers)| *f == from && *t == to && movers.contains(&mover))
 }
 
+/// The statuses `mover` may move an incident to from `from`, in the table's order.
+pub fn moves_from(from: Status, mover: Mover) -> Vec<Status> {
+    TRANSITIONS
+        .iter()
+        .filter(|(f, _, movers)| *f == from && movers.contains(&mover))
+        .map(|(_, to, _)| *to)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::PREFIX;
-use crate::app::incidents::{self, IncidentChange, NewIncident};
+use crate::app::incidents::{self, IncidentChange, NewIncident, mover};
 use crate::app::views::{IncidentView, incident_view};
 use crate::domain::incident::{Category, Priority};
 use crate::domain::status::Status;
@@ -40,10 +40,11 @@ pub(super) fn router() -> OpenApiRouter<State> {
 
 async fn respond(
     state: &State,
+    caller: &Caller,
     incident: &store::Incident,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let view = incident_view(state, state.database.pool(), incident)
+    let view = incident_view(state, state.database.pool(), incident, mover(caller))
         .await
         .map_err(Error::from)?;
     Ok((status, [platform::http::etag(view.version)], Json(view)).into_response())
@@ -109,8 +110,15 @@ pub struct QueueQuery {
     pub category: Option<Category>,
     /// Only for this customer record.
     pub customer: Option<Uuid>,
-    /// `breached`: an SLA target passed unmet; `due_soon`: a target falls due within an hour.
+    /// Only opened by this account (user id; staff, as customers see only their own).
+    pub requester: Option<Uuid>,
+    /// `breached`: an SLA target passed unmet; `due_soon`: a target falls due within an hour;
+    /// `on_track`: neither.
     pub sla: Option<SlaFilter>,
+    /// `true`: only those nobody is assigned.
+    pub unassigned: Option<bool>,
+    /// `true`: only those that still need work (new, open, pending, on hold).
+    pub active: Option<bool>,
     /// How many, 1 to 100 (default 20).
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
@@ -125,6 +133,8 @@ pub enum SlaFilter {
     Breached,
     /// A target falls due within the hour.
     DueSoon,
+    /// Neither breached nor due within the hour.
+    OnTrack,
 }
 
 /// The queue: customers see their own incidents; staff all, filtered. Soonest SLA due first
@@ -159,17 +169,23 @@ async fn list_incidents(
             })
         })
         .transpose()?;
-    let now = state.clock.now();
+    let soon = state.clock.now() + time::Duration::hours(1);
     let filter = IncidentFilter {
-        requester_user_id: (!caller.role.is_staff()).then_some(caller.user_id),
+        requester_user_id: if caller.role.is_staff() {
+            query.requester
+        } else {
+            Some(caller.user_id)
+        },
         status: query.status,
         priority: query.priority,
         assignee_id: query.assignee,
         category: query.category,
         customer_id: query.customer,
         breached: matches!(query.sla, Some(SlaFilter::Breached)),
-        due_before: matches!(query.sla, Some(SlaFilter::DueSoon))
-            .then(|| now + time::Duration::hours(1)),
+        due_before: matches!(query.sla, Some(SlaFilter::DueSoon)).then_some(soon),
+        on_track_after: matches!(query.sla, Some(SlaFilter::OnTrack)).then_some(soon),
+        unassigned: query.unassigned.unwrap_or(false),
+        active: query.active.unwrap_or(false),
     };
     let rows = store::list_incidents(state.database.pool(), &filter, after.as_ref(), limit + 1)
         .await
@@ -179,7 +195,7 @@ async fn list_incidents(
     let mut last = None;
     for (incident, cursor) in rows.into_iter().take(limit as usize) {
         items.push(
-            incident_view(&state, state.database.pool(), &incident)
+            incident_view(&state, state.database.pool(), &incident, mover(&caller))
                 .await
                 .map_err(Error::from)?,
         );
@@ -206,7 +222,7 @@ async fn get_incident(
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
     let incident = incidents::get(&state, &caller, id).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }
 
 /// Change priority, category or assignee (staff). Send `If-Match` to be told (412) when the
@@ -229,7 +245,7 @@ async fn update_incident(
     Json(body): Json<IncidentChange>,
 ) -> Result<Response, ApiError> {
     let incident = incidents::update(&state, &caller, id, &if_match, body).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }
 
 /// A status move.
@@ -261,7 +277,7 @@ async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<Response, ApiError> {
     let incident = incidents::change_status(&state, &caller, id, body.to, body.reason).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }
 
 /// Take an incident (agents).
@@ -279,7 +295,7 @@ async fn claim_incident(
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Response, ApiError> {
     let incident = incidents::claim(&state, &caller, id).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }
 
 /// A merge.
@@ -310,7 +326,7 @@ async fn merge_incident(
 ) -> Result<Response, ApiError> {
     caller.require_staff()?;
     let incident = crate::app::merging::merge(&state, &caller, id, body.into).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }
 
 /// A satisfaction rating.
@@ -343,5 +359,5 @@ async fn rate_incident(
 ) -> Result<Response, ApiError> {
     let incident =
         crate::app::satisfaction::rate(&state, &caller, id, body.rating, body.comment).await?;
-    respond(&state, &incident, StatusCode::OK).await
+    respond(&state, &caller, &incident, StatusCode::OK).await
 }

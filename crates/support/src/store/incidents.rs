@@ -206,6 +206,12 @@ pub struct IncidentFilter {
     pub breached: bool,
     /// Only those falling due before this time.
     pub due_before: Option<OffsetDateTime>,
+    /// Only those neither breached nor falling due before this time.
+    pub on_track_after: Option<OffsetDateTime>,
+    /// Only those nobody is assigned.
+    pub unassigned: bool,
+    /// Only those that still need work (new, open, pending, on hold).
+    pub active: bool,
 }
 
 /// A position in the queue, which is sorted by due time (none last), then id.
@@ -233,6 +239,9 @@ pub async fn list_incidents(
            AND ($3 IS NULL OR priority = $3) AND ($4 IS NULL OR assignee_id = $4) \
            AND ($5 IS NULL OR category = $5) AND ($6 IS NULL OR customer_id = $6) \
            AND ($7 = 0 OR breached = 1) AND ($8 IS NULL OR next_due_at < $8) \
+           AND ($12 IS NULL OR (breached = 0 AND (next_due_at IS NULL OR next_due_at >= $12))) \
+           AND ($13 = 0 OR assignee_id IS NULL) \
+           AND ($14 = 0 OR status IN ('new', 'open', 'pending', 'on_hold')) \
            AND ($9 IS NULL OR COALESCE(next_due_at, '{NO_DUE}') > $9 \
                 OR (COALESCE(next_due_at, '{NO_DUE}') = $9 AND id > $10)) \
          ORDER BY sort_due, id LIMIT $11"
@@ -248,6 +257,9 @@ pub async fn list_incidents(
     .bind(after.map(|cursor| cursor.due.clone()))
     .bind(after.map(|cursor| cursor.id.to_string()))
     .bind(i64::from(limit))
+    .bind(filter.on_track_after.map(to_db))
+    .bind(i64::from(filter.unassigned))
+    .bind(i64::from(filter.active))
     .fetch_all(pool)
     .await?;
     rows.iter()

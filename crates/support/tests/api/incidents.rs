@@ -86,6 +86,9 @@ backend_test! {
         let agent = app.agent().await;
         let customer = app.user(Role::Customer);
         let id = text(&app.open(&customer).await["id"]);
+        // Each caller is told the moves it may make.
+        assert_eq!(app.incident(&customer, &id).await["moves"], json!(["resolved"]));
+        assert_eq!(app.incident(&agent, &id).await["moves"], json!(["open", "pending", "on_hold", "resolved"]));
         // A customer may only resolve.
         assert_problem(app.status(&customer, &id, "pending").await, StatusCode::CONFLICT).await;
         for to in ["pending", "on_hold", "open", "resolved"] {
@@ -94,6 +97,7 @@ backend_test! {
         assert_problem(app.status(&agent, &id, "pending").await, StatusCode::CONFLICT).await;
         assert_problem(app.status(&agent, &id, "merged").await, StatusCode::CONFLICT).await;
         assert_eq!(app.status(&agent, &id, "closed").await.status(), StatusCode::OK);
+        assert_eq!(app.incident(&agent, &id).await["moves"], json!([]));
         for response in [
             app.status(&agent, &id, "open").await,
             app.reply(&customer, &id, "hello?", false).await,

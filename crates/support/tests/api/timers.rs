@@ -3,6 +3,7 @@
 use contracts::auth::Role;
 use platform::backend_test;
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -61,6 +62,24 @@ backend_test! {
         let breached = json_body(app.get(&agent, "/incidents?sla=breached").await).await;
         let ids: Vec<String> = breached["items"].as_array().into_iter().flatten().map(|i| text(&i["id"])).collect();
         assert_eq!(ids, std::slice::from_ref(&late));
+        let ids_of = |page: serde_json::Value| -> Vec<String> { page["items"].as_array().into_iter().flatten().map(|i| text(&i["id"])).collect() };
+        // Waiting (paused) is on track; the late one is not.
+        assert_eq!(ids_of(json_body(app.get(&agent, "/incidents?sla=on_track").await).await), std::slice::from_ref(&waiting));
+        let done = text(&app.open(&customer).await["id"]);
+        app.status(&agent, &done, "resolved").await;
+        let active = ids_of(json_body(app.get(&agent, "/incidents?active=true").await).await);
+        assert!(active.contains(&late) && active.contains(&waiting) && !active.contains(&done), "{active:?}");
+        app.post(&agent, &format!("/incidents/{late}/claim"), &json!({})).await;
+        let unassigned = ids_of(json_body(app.get(&agent, "/incidents?unassigned=true&active=true").await).await);
+        assert!(!unassigned.contains(&late), "{unassigned:?}");
+        assert_problem(app.get(&agent, "/incidents?sla=soonish").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        // Staff may ask for one account's; a customer sees only its own whatever it asks.
+        let other = app.user(Role::Customer);
+        let theirs = text(&app.open(&other).await["id"]);
+        let by_requester = ids_of(json_body(app.get(&agent, &format!("/incidents?requester={}", other.id)).await).await);
+        assert_eq!(by_requester, std::slice::from_ref(&theirs));
+        let own = ids_of(json_body(app.get(&customer, &format!("/incidents?requester={}", other.id)).await).await);
+        assert!(!own.contains(&theirs) && own.contains(&late), "{own:?}");
         let history = json_body(app.get(&agent, &format!("/incidents/{late}/history")).await).await;
         assert_eq!(history.as_array().map(|h| h.iter().filter(|e| e["kind"] == "sla_breached").count()), Some(1));
         let paused = app.incident(&agent, &waiting).await;
