@@ -314,3 +314,17 @@ pub async fn adjust(
     state.events.commit(transaction).await?;
     crate::app::products::get(state, product_id).await
 }
+
+/// How many adjustments the history shows.
+pub const HISTORY_LENGTH: i64 = 100;
+
+/// A product's latest adjustments, newest first (administrators, or the product's seller).
+pub async fn history(
+    state: &State,
+    caller: &Caller,
+    product_id: Uuid,
+) -> Result<Vec<store::Adjustment>, Error> {
+    let product = crate::app::products::get(state, product_id).await?;
+    crate::app::products::may_change(caller, &product)?;
+    Ok(store::list_adjustments(state.database.pool(), product_id, HISTORY_LENGTH).await?)
+}

@@ -24,7 +24,38 @@ pub(super) fn router() -> OpenApiRouter<State> {
         .routes(routes!(get_reservation))
         .routes(routes!(commit_reservation))
         .routes(routes!(release_reservation))
-        .routes(routes!(adjust_stock))
+        .routes(routes!(adjust_stock, stock_history))
+}
+
+/// A recorded stock adjustment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdjustmentView {
+    /// Its id.
+    pub id: Uuid,
+    /// Units added (positive) or removed (negative).
+    pub delta: i64,
+    /// Why.
+    pub reason: String,
+    /// Who made it (user id).
+    pub actor_id: Uuid,
+    /// The stock it left.
+    pub stock_after: i64,
+    /// When (RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl From<crate::store::Adjustment> for AdjustmentView {
+    fn from(adjustment: crate::store::Adjustment) -> Self {
+        Self {
+            id: adjustment.id,
+            delta: adjustment.delta,
+            reason: adjustment.reason,
+            actor_id: adjustment.actor_id,
+            stock_after: adjustment.stock_after,
+            created_at: adjustment.created_at,
+        }
+    }
 }
 
 /// One line of a reservation.
@@ -171,4 +202,25 @@ async fn adjust_stock(
 ) -> Result<impl IntoResponse, ApiError> {
     let product = stock::adjust(&state, &caller, id, body).await?;
     Ok(([etag(product.version)], Json(ProductView::from(product))))
+}
+
+/// A product's stock adjustments, newest first, the latest 100 (administrators, or the
+/// product's seller).
+#[utoipa::path(
+    get, path = "/products/{id}/stock", tag = "catalog", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The product id")),
+    responses(
+        (status = 200, description = "The adjustments, newest first", body = Vec<AdjustmentView>),
+        Forbidden, NotFound,
+    )
+)]
+async fn stock_history(
+    state: State,
+    caller: Caller,
+    IdPath(id): IdPath<Uuid>,
+) -> Result<Json<Vec<AdjustmentView>>, ApiError> {
+    let history = stock::history(&state, &caller, id).await?;
+    Ok(Json(
+        history.into_iter().map(AdjustmentView::from).collect(),
+    ))
 }

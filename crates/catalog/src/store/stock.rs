@@ -320,3 +320,48 @@ pub async fn adjust_stock(
     }
     Ok(after)
 }
+
+/// A recorded stock adjustment.
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    /// Its id.
+    pub id: Uuid,
+    /// Units added (positive) or removed (negative).
+    pub delta: i64,
+    /// Why.
+    pub reason: String,
+    /// Who made it.
+    pub actor_id: Uuid,
+    /// The stock it left.
+    pub stock_after: i64,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+/// A product's adjustments, newest first, at most `limit`.
+pub async fn list_adjustments(
+    executor: impl Executor<'_, Database = Any>,
+    product_id: Uuid,
+    limit: i64,
+) -> Result<Vec<Adjustment>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, delta, reason, actor_id, stock_after, created_at FROM stock_adjustments \
+         WHERE product_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(product_id.to_string())
+    .bind(limit)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row: &AnyRow| {
+            Ok(Adjustment {
+                id: uuid(&row.try_get::<String, _>("id")?)?,
+                delta: row.try_get("delta")?,
+                reason: row.try_get("reason")?,
+                actor_id: uuid(&row.try_get::<String, _>("actor_id")?)?,
+                stock_after: row.try_get("stock_after")?,
+                created_at: from_db(&row.try_get::<String, _>("created_at")?)?,
+            })
+        })
+        .collect()
+}

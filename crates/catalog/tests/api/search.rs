@@ -130,7 +130,7 @@ backend_test! {
 }
 
 /// Every route the catalog serves, as (method, path template).
-const ROUTES: [(&str, &str); 17] = [
+const ROUTES: [(&str, &str); 18] = [
     ("get", "/api/catalog/categories"),
     ("post", "/api/catalog/categories"),
     ("get", "/api/catalog/categories/{id}"),
@@ -141,6 +141,7 @@ const ROUTES: [(&str, &str); 17] = [
     ("get", "/api/catalog/products/{id}"),
     ("patch", "/api/catalog/products/{id}"),
     ("post", "/api/catalog/products/{id}/stock"),
+    ("get", "/api/catalog/products/{id}/stock"),
     ("get", "/api/catalog/products/{id}/reviews"),
     ("post", "/api/catalog/products/{id}/reviews"),
     ("patch", "/api/catalog/products/{id}/reviews/{review_id}"),

@@ -226,5 +226,19 @@ backend_test! {
             .fetch_all(database.pool()).await.unwrap_or_else(|e| panic!("{e}"));
         let expected = [(7, "delivery", 12), (1, "order cancelled", 13), (-1, "correction", 12), (-2, "breakage", 10)];
         assert_eq!(recorded, expected.map(|(delta, reason, after)| (delta, reason.to_owned(), after)));
+        // The history, newest first, for the owner and administrators only.
+        let history = json_body(app.get(&owner, &path).await).await;
+        let seen: Vec<(i64, String, i64)> = history.as_array().into_iter().flatten()
+            .map(|a| (a["delta"].as_i64().unwrap_or_default(), text(&a["reason"]), a["stock_after"].as_i64().unwrap_or_default()))
+            .collect();
+        let mut newest_first = expected.map(|(delta, reason, after)| (delta, reason.to_owned(), after)).to_vec();
+        newest_first.reverse();
+        assert_eq!(seen, newest_first);
+        assert_eq!(history[0]["actor_id"], admin.id.to_string());
+        assert_eq!(app.get(&admin, &path).await.status(), StatusCode::OK);
+        for user in [app.user(Role::Seller), app.user(Role::Customer)] {
+            assert_problem(app.get(&user, &path).await, StatusCode::FORBIDDEN).await;
+        }
+        assert_problem(app.get(&admin, &format!("/products/{}/stock", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
     }
 }
