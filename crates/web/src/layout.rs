@@ -26,6 +26,8 @@ pub struct Badge {
     pub name: String,
     /// Whether they are staff (agent or administrator).
     pub staff: bool,
+    /// Whether they work in the back office (sellers and staff).
+    pub back_office: bool,
 }
 
 /// A language in the switcher.
@@ -146,6 +148,7 @@ fn build(parts: &Parts, stored: &StoredSession, csrf: String, flash: Option<Stri
         user: stored.user.as_ref().map(|user| Badge {
             name: user.name.clone(),
             staff: matches!(user.role.as_str(), "agent" | "admin"),
+            back_office: matches!(user.role.as_str(), "seller" | "agent" | "admin"),
         }),
         csrf,
         flash,

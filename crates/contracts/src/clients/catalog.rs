@@ -34,6 +34,9 @@ pub struct Product {
     pub pet_status: Option<String>,
     /// `active` or `archived`.
     pub status: String,
+    /// The seller who lists it (none: the shop's own).
+    #[serde(default)]
+    pub seller_id: Option<Uuid>,
     /// The mean of its reviews' ratings, when it has any.
     pub rating_average: Option<f64>,
     /// How many reviews it has.
@@ -127,4 +130,22 @@ pub struct StockAdjustment {
     pub delta: i64,
     /// Why.
     pub reason: String,
+}
+
+/// A recorded stock adjustment (`GET /api/catalog/products/{id}/stock`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Adjustment {
+    /// Its id.
+    pub id: Uuid,
+    /// Units added (positive) or removed (negative).
+    pub delta: i64,
+    /// Why.
+    pub reason: String,
+    /// Who made it.
+    pub actor_id: Uuid,
+    /// The stock it left.
+    pub stock_after: i64,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }

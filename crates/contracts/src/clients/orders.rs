@@ -126,6 +126,8 @@ pub struct Checkout {
 pub struct Order {
     /// Its id (the order number).
     pub id: Uuid,
+    /// The customer's user id.
+    pub user_id: Uuid,
     /// `pending_payment`, `paid`, `payment_failed`, `shipped`, `delivered` or `cancelled`.
     pub status: String,
     /// Why it failed or was cancelled, as a code.
@@ -205,4 +207,13 @@ pub struct Shipment {
     /// When it arrived.
     #[serde(with = "time::serde::rfc3339::option")]
     pub delivered_at: Option<OffsetDateTime>,
+}
+
+/// `POST /api/orders/{id}/shipment`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewShipment {
+    /// The carrier that took it.
+    pub carrier: String,
+    /// The carrier's tracking number.
+    pub tracking_number: String,
 }

@@ -44,6 +44,29 @@ pub struct Incident {
     pub status: String,
     /// What it is about.
     pub related: Option<Related>,
+    /// The customer's account, when it has one.
+    #[serde(default)]
+    pub requester_user_id: Option<Uuid>,
+    /// The customer record, when known.
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    /// The customer's name.
+    #[serde(default)]
+    pub requester_name: String,
+    /// The customer's email.
+    #[serde(default)]
+    pub requester_email: String,
+    /// The agent working it.
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    /// The SLA clocks, as of the answer.
+    pub sla: Sla,
+    /// The statuses the caller may move it to now.
+    #[serde(default)]
+    pub moves: Vec<String>,
+    /// Its version (the `ETag`).
+    #[serde(default)]
+    pub version: i64,
     /// The incident it was merged into.
     pub merged_into: Option<Uuid>,
     /// The customer's rating (1 to 5), once given.
@@ -56,6 +79,43 @@ pub struct Incident {
     pub updated_at: OffsetDateTime,
 }
 
+/// An incident's two SLA clocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Sla {
+    /// Until the first staff answer.
+    pub first_response: SlaClock,
+    /// Until resolved.
+    pub resolution: SlaClock,
+}
+
+/// One SLA clock, counted in business time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct SlaClock {
+    /// The target, in business seconds.
+    pub target_secs: i64,
+    /// Business seconds left (negative once passed).
+    pub remaining_secs: i64,
+    /// When it falls due (RFC 3339), while it runs.
+    pub due_at: Option<String>,
+    /// Whether the target was met, once it stopped.
+    pub met: Option<bool>,
+    /// The target passed unmet.
+    pub breached: bool,
+    /// Stopped while the incident waits on someone else.
+    pub paused: bool,
+}
+
+/// A support agent, as `GET /api/support/agents` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Agent {
+    /// Their user id.
+    pub id: Uuid,
+    /// The name they show.
+    pub display_name: String,
+    /// Whether automatic assignment gives them incidents.
+    pub available: bool,
+}
+
 /// One event of an incident's history: a comment, a status change, an assignment.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct IncidentEvent {
@@ -63,6 +123,9 @@ pub struct IncidentEvent {
     pub id: Uuid,
     /// `comment`, `status_changed`, ... as support names them.
     pub kind: String,
+    /// The author's user id, when a person did it.
+    #[serde(default)]
+    pub author_id: Option<Uuid>,
     /// The author's role (`customer`, `agent`, ...), when a person did it.
     pub author_role: Option<String>,
     /// A comment's text.
@@ -81,6 +144,9 @@ pub struct IncidentEvent {
 pub struct NewComment {
     /// The text.
     pub body: String,
+    /// A note for staff only (staff may send it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 /// `POST /api/support/incidents/{id}/satisfaction`.

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use contracts::clients::Page;
-use contracts::clients::catalog::{Category, NewReview, Product, Review};
+use contracts::clients::catalog::{
+    Adjustment, Category, NewReview, Product, Review, StockAdjustment,
+};
 use platform::client::{ClientError, ServiceClient};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -46,6 +48,9 @@ pub struct ProductQuery {
     /// Only what can be bought now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_stock: Option<bool>,
+    /// Only this seller's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller: Option<Uuid>,
     /// `relevance`, `newest`, `price_asc`, `price_desc` or `rating`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
@@ -124,5 +129,73 @@ impl CatalogClient {
         // The writer sees their review (and the new average) at once.
         self.cache.forget(&product.to_string());
         written
+    }
+
+    /// Lists a product as the caller (a seller's own, or the shop's for an administrator):
+    /// `product` is the body of `POST /api/catalog/products`.
+    pub async fn create(
+        &self,
+        token: &str,
+        product: &serde_json::Value,
+    ) -> Result<Product, CallError> {
+        let path = format!("{PREFIX}/products");
+        exchange(
+            &self.client,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(product),
+        )
+        .await
+    }
+
+    /// Archives a product: no longer sold, still named by old orders.
+    pub async fn archive(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        let path = format!("{PREFIX}/products/{id}");
+        let reply = self
+            .client
+            .call(Method::DELETE, &path, Some(token), NO_BODY)
+            .await?;
+        self.cache.forget(&id.to_string());
+        if reply.status.is_success() {
+            Ok(())
+        } else {
+            Err(super::refusal(&reply))
+        }
+    }
+
+    /// A product as it is now, past the cache (after a change).
+    pub async fn fresh_product(&self, id: Uuid) -> Result<Product, CallError> {
+        let path = format!("{PREFIX}/products/{id}");
+        exchange(&self.client, Method::GET, &path, None, &[], NO_BODY).await
+    }
+
+    /// A product's latest stock adjustments, newest first.
+    pub async fn stock_history(&self, token: &str, id: Uuid) -> Result<Vec<Adjustment>, CallError> {
+        let path = format!("{PREFIX}/products/{id}/stock");
+        exchange(&self.client, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Adds to or takes from a product's stock, with the reason recorded.
+    pub async fn adjust_stock(
+        &self,
+        token: &str,
+        id: Uuid,
+        adjustment: &StockAdjustment,
+    ) -> Result<Product, CallError> {
+        let path = format!("{PREFIX}/products/{id}/stock");
+        let adjusted = exchange(
+            &self.client,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(adjustment),
+        )
+        .await;
+        // The shop shows the new stock at once.
+        self.cache.forget(&id.to_string());
+        adjusted
     }
 }

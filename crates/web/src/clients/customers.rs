@@ -41,6 +41,12 @@ impl CustomersClient {
         .await
     }
 
+    /// The customer record `id` (staff).
+    pub async fn record(&self, token: &str, id: Uuid) -> Result<Customer, CallError> {
+        let path = format!("{PREFIX}/{id}");
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
     /// The services the customer `id` has contracted.
     pub async fn services(
         &self,

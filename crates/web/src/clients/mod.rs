@@ -20,7 +20,7 @@ pub use catalog::{CatalogClient, ProductQuery};
 pub use customers::CustomersClient;
 pub use identity::IdentityClient;
 pub use orders::{CheckoutOutcome, OrdersClient, Shopper};
-pub use support::SupportClient;
+pub use support::{QueueFilter, SupportClient};
 
 use crate::error::PageError;
 

@@ -4,7 +4,8 @@
 use axum::http::{Method, StatusCode};
 use contracts::clients::Page;
 use contracts::clients::orders::{
-    CART_TOKEN_HEADER, Cart, Checkout, DeliveryOption, NewCartItem, Order, QuantityChange,
+    CART_TOKEN_HEADER, Cart, Checkout, DeliveryOption, NewCartItem, NewShipment, Order,
+    QuantityChange,
 };
 use platform::client::ServiceClient;
 use uuid::Uuid;
@@ -188,6 +189,63 @@ impl OrdersClient {
     /// Cancels one of the caller's orders before it ships.
     pub async fn cancel(&self, token: &str, id: Uuid) -> Result<Order, CallError> {
         let path = format!("{PREFIX}/{id}/cancel");
+        exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// A page of every customer's orders (staff), newest first, in `status` and of `customer`
+    /// (a user id) when given.
+    pub async fn all_orders(
+        &self,
+        token: &str,
+        status: Option<&str>,
+        customer: Option<Uuid>,
+        cursor: Option<&str>,
+    ) -> Result<Page<Order>, CallError> {
+        #[derive(serde::Serialize)]
+        struct ListQuery<'a> {
+            limit: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            status: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            customer: Option<Uuid>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cursor: Option<&'a str>,
+        }
+        let query = ListQuery {
+            limit: 50,
+            status,
+            customer,
+            cursor,
+        };
+        let path = format!(
+            "{PREFIX}?{}",
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        );
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Hands a paid order to a carrier (staff).
+    pub async fn ship(
+        &self,
+        token: &str,
+        id: Uuid,
+        shipment: &NewShipment,
+    ) -> Result<Order, CallError> {
+        let path = format!("{PREFIX}/{id}/shipment");
+        exchange(
+            &self.0,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(shipment),
+        )
+        .await
+    }
+
+    /// Records that a shipped order arrived (staff).
+    pub async fn deliver(&self, token: &str, id: Uuid) -> Result<Order, CallError> {
+        let path = format!("{PREFIX}/{id}/delivered");
         exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
     }
 }

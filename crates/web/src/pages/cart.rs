@@ -317,7 +317,7 @@ async fn change_item(
 
 /// An empty form (only its CSRF token).
 #[derive(Debug, Deserialize)]
-pub(super) struct EmptyForm {}
+pub(crate) struct EmptyForm {}
 
 async fn remove_item(
     visit: Visit,

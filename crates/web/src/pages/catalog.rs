@@ -217,7 +217,7 @@ const KINDS: [&str; 3] = ["book", "pet", "item"];
 const MAX_TRAIL: usize = 50;
 
 /// A price typed in major units (`12`, `12.5`, `12,50`) as minor units.
-fn parse_price(text: &str) -> Result<Option<i64>, ()> {
+pub(crate) fn parse_price(text: &str) -> Result<Option<i64>, ()> {
     let text = text.trim().replace(',', ".");
     if text.is_empty() {
         return Ok(None);

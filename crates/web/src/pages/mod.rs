@@ -4,6 +4,7 @@
 //! given and the errors beside their fields.
 
 mod account;
+mod admin;
 mod cart;
 mod catalog;
 mod checkout;
@@ -30,6 +31,7 @@ pub fn router() -> Router<State> {
         .merge(checkout::router())
         .merge(orders::router())
         .merge(support::router())
+        .merge(admin::router())
 }
 
 /// A view drawn as an HTML answer.

@@ -44,7 +44,8 @@ fn status_words(order: &Order, words: Words) -> String {
     words.t(&format!("order-status-{}", order.status))
 }
 
-fn row(order: Order, words: Words) -> OrderRow {
+/// An order as a list shows it.
+pub fn row(order: Order, words: Words) -> OrderRow {
     OrderRow {
         status: status_words(&order, words),
         total: words.money(&order.total),
@@ -78,7 +79,8 @@ async fn orders_page(visit: Visit, Query(query): Query<ListQuery>) -> Result<Res
         .await
     {
         Ok(page) => page,
-        Err(CallError::Refused(refusal)) if refusal.status == StatusCode::BAD_REQUEST => {
+        Err(CallError::Refused(refusal)) if refusal.status.is_client_error() => {
+            // A cursor from an old or forged link: the list from the top.
             return Ok(see("/account/orders"));
         }
         Err(error) => return Err(error.into()),
@@ -109,20 +111,123 @@ pub struct Step {
     pub when: String,
 }
 
+/// What an order page shows of any order: its lines, sums, timeline, address and payment.
+#[derive(Debug, Clone)]
+pub struct OrderDetails {
+    /// The order, with its status and total in words.
+    pub row: OrderRow,
+    /// Name, quantity, unit price, line total.
+    pub lines: Vec<(String, i64, String, String)>,
+    /// The lines' total.
+    pub items_total: String,
+    /// The delivery chosen.
+    pub delivery: String,
+    /// Its price.
+    pub delivery_price: String,
+    /// Where it goes, on one line.
+    pub address: String,
+    /// How it was paid.
+    pub payment: String,
+    /// What happened, oldest first.
+    pub timeline: Vec<Step>,
+    /// Why it failed or was cancelled, in words.
+    pub reason: Option<String>,
+}
+
+impl OrderDetails {
+    /// The carrier the customer chose.
+    pub fn delivery_carrier(&self) -> &str {
+        &self.row.order.delivery.carrier
+    }
+
+    /// The details of `order` in `words`.
+    pub fn of(order: Order, words: Words) -> Self {
+        let mut timeline = vec![Step {
+            what: words.t("order-step-placed"),
+            when: words.date_time(&order.created_at),
+        }];
+        if let Some(paid) = order.paid_at {
+            timeline.push(Step {
+                what: words.t("order-step-paid"),
+                when: words.date_time(&paid),
+            });
+        }
+        if let Some(shipment) = &order.shipment {
+            timeline.push(Step {
+                what: words.t1(
+                    "order-step-shipped",
+                    "tracking",
+                    format!("{} {}", shipment.carrier, shipment.tracking_number),
+                ),
+                when: words.date_time(&shipment.shipped_at),
+            });
+            if let Some(delivered) = shipment.delivered_at {
+                timeline.push(Step {
+                    what: words.t("order-step-delivered"),
+                    when: words.date_time(&delivered),
+                });
+            }
+        }
+        if let Some(cancelled) = order.cancelled_at {
+            timeline.push(Step {
+                what: words.t("order-step-cancelled"),
+                when: words.date_time(&cancelled),
+            });
+        }
+        let address = &order.shipping_address;
+        OrderDetails {
+            lines: order
+                .lines
+                .iter()
+                .map(|line| {
+                    (
+                        line.name.clone(),
+                        line.quantity,
+                        words.money(&line.unit_price),
+                        words.money(&line.line_total),
+                    )
+                })
+                .collect(),
+            items_total: words.money(&order.items_total),
+            delivery: format!(
+                "{} ({}, {})",
+                order.delivery.name,
+                order.delivery.carrier,
+                words.count("days", order.delivery.estimated_days)
+            ),
+            delivery_price: words.money(&order.delivery.price),
+            address: [
+                Some(address.name.clone()),
+                Some(address.line1.clone()),
+                address.line2.clone(),
+                Some(format!("{} {}", address.postal_code, address.city)),
+                Some(address.country.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+            payment: format!("{} ···· {}", order.payment.brand, order.payment.last4),
+            timeline,
+            reason: order.status_reason.as_ref().map(|reason| {
+                let key = format!("decline-{reason}");
+                if words.has(&key) {
+                    words.t(&key)
+                } else {
+                    reason.clone()
+                }
+            }),
+            row: row(order, words),
+        }
+    }
+}
+
 /// One order.
 #[derive(Template)]
 #[template(path = "orders/detail.html")]
 struct OrderView {
     layout: Layout,
-    row: OrderRow,
-    lines: Vec<(String, i64, String, String)>,
-    items_total: String,
-    delivery: String,
-    delivery_price: String,
-    address: String,
-    payment: String,
-    timeline: Vec<Step>,
-    reason: Option<String>,
+    details: OrderDetails,
     can_cancel: bool,
 }
 
@@ -130,87 +235,11 @@ async fn order_page(visit: Visit, Path(id): Path<String>) -> Result<Response, Pa
     let id = parse_id(&id)?;
     let token = visit.bearer().await?;
     let order = visit.state.clients.orders.order(&token, id).await?;
-    let words = visit.words();
-    let mut timeline = vec![Step {
-        what: words.t("order-step-placed"),
-        when: words.date_time(&order.created_at),
-    }];
-    if let Some(paid) = order.paid_at {
-        timeline.push(Step {
-            what: words.t("order-step-paid"),
-            when: words.date_time(&paid),
-        });
-    }
-    if let Some(shipment) = &order.shipment {
-        timeline.push(Step {
-            what: words.t1(
-                "order-step-shipped",
-                "tracking",
-                format!("{} {}", shipment.carrier, shipment.tracking_number),
-            ),
-            when: words.date_time(&shipment.shipped_at),
-        });
-        if let Some(delivered) = shipment.delivered_at {
-            timeline.push(Step {
-                what: words.t("order-step-delivered"),
-                when: words.date_time(&delivered),
-            });
-        }
-    }
-    if let Some(cancelled) = order.cancelled_at {
-        timeline.push(Step {
-            what: words.t("order-step-cancelled"),
-            when: words.date_time(&cancelled),
-        });
-    }
-    let address = &order.shipping_address;
-    let view = OrderView {
-        lines: order
-            .lines
-            .iter()
-            .map(|line| {
-                (
-                    line.name.clone(),
-                    line.quantity,
-                    words.money(&line.unit_price),
-                    words.money(&line.line_total),
-                )
-            })
-            .collect(),
-        items_total: words.money(&order.items_total),
-        delivery: format!(
-            "{} ({}, {})",
-            order.delivery.name,
-            order.delivery.carrier,
-            words.count("days", order.delivery.estimated_days)
-        ),
-        delivery_price: words.money(&order.delivery.price),
-        address: [
-            Some(address.name.clone()),
-            Some(address.line1.clone()),
-            address.line2.clone(),
-            Some(format!("{} {}", address.postal_code, address.city)),
-            Some(address.country.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
-        payment: format!("{} ···· {}", order.payment.brand, order.payment.last4),
-        timeline,
-        reason: order.status_reason.as_ref().map(|reason| {
-            let key = format!("decline-{reason}");
-            if words.has(&key) {
-                words.t(&key)
-            } else {
-                reason.clone()
-            }
-        }),
+    render(&OrderView {
         can_cancel: order.status == "paid",
-        row: row(order, words),
+        details: OrderDetails::of(order, visit.words()),
         layout: visit.layout,
-    };
-    render(&view)
+    })
 }
 
 async fn cancel(

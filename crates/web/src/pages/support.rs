@@ -306,7 +306,7 @@ async fn incident_view(
                     comment: true,
                     mine: !staff,
                 }),
-                ("status_changed", None) => {
+                ("status", None) => {
                     let to = event.data.get("to").and_then(|to| to.as_str())?;
                     Some(Entry {
                         who,
@@ -378,7 +378,7 @@ async fn reply(
         .state
         .clients
         .support
-        .comment(&token, id, form.body.trim())
+        .comment(&token, id, form.body.trim(), false)
         .await
     {
         Ok(_) => {

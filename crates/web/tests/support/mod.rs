@@ -204,6 +204,40 @@ impl Shop {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A new person with `role` (the administrator sets it), signed in to the website; their
+    /// browser, email and user id.
+    pub async fn person(&self, name: &str, role: &str) -> (Visitor, String, String) {
+        let email = self.visitor().register(name).await;
+        let token = self.api_login(&email, PASSWORD).await;
+        let (_, me) = self
+            .api(reqwest::Method::GET, &token, "/api/identity/me", None)
+            .await;
+        let id = me["id"].as_str().unwrap_or_default().to_owned();
+        if role != "customer" {
+            let admin = self.api_login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+            let path = format!("/api/identity/users/{id}");
+            let (status, body) = self
+                .api(
+                    reqwest::Method::PATCH,
+                    &admin,
+                    &path,
+                    Some(json!({"role": role})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "role {role}: {body}");
+        }
+        let visitor = self.visitor();
+        visitor.sign_in(&email, PASSWORD).await;
+        (visitor, email, id)
+    }
+
+    /// The administrator, signed in to the website.
+    pub async fn administrator(&self) -> Visitor {
+        let visitor = self.visitor();
+        visitor.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        visitor
+    }
+
     /// The id of the first product the catalog finds for `words`.
     pub async fn product_id(&self, words: &str) -> String {
         let response = reqwest::get(format!("{}/api/catalog/products?q={words}", self.base))
@@ -396,6 +430,19 @@ impl Visitor {
             page.html
         );
         email
+    }
+
+    /// Signs in through the login form.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let csrf = self.csrf().await;
+        let page = self
+            .post(
+                "/login",
+                &csrf,
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign in: {}", page.html);
     }
 
     /// Adds `quantity` of `product` to the cart.

@@ -1,0 +1,331 @@
+//! The back office: each part shown by role (403 otherwise), the support desk, orders, a
+//! seller's products and stock.
+
+use platform::backend_test;
+use reqwest::{Method, StatusCode};
+
+use crate::support::{ADMIN_EMAIL, ADMIN_PASSWORD, Page, last_segment, spawn_shop};
+
+/// The id in the first link to `prefix` inside the table row that says `text`.
+fn row_link(page: &Page, prefix: &str, text: &str) -> String {
+    let row = page
+        .html
+        .split("<tr")
+        .find(|row| row.contains(text))
+        .unwrap_or_else(|| panic!("no row says {text}:\n{}", page.html));
+    row.split(prefix)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no link to {prefix} in the row of {text}"))
+        .to_owned()
+}
+
+backend_test! {
+    async fn each_part_of_the_back_office_is_shown_to_its_roles_only(backend) {
+        let shop = spawn_shop(backend).await;
+        let nobody = shop.visitor();
+        let away = nobody.get("/admin/incidents").await;
+        assert_eq!(away.status, StatusCode::SEE_OTHER);
+        assert!(away.location().starts_with("/login?next="), "{}", away.location());
+
+        let (customer, ..) = shop.person("Ana Pérez", "customer").await;
+        let (seller, ..) = shop.person("Libros Sol", "seller").await;
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        let admin = shop.administrator().await;
+        let parts = ["/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new"];
+        let allowed: [(&crate::support::Visitor, &str, [bool; 4]); 4] = [
+            (&customer, "customer", [false, false, false, false]),
+            (&seller, "seller", [false, false, true, true]),
+            (&agent, "agent", [true, true, false, false]),
+            (&admin, "admin", [true, true, true, true]),
+        ];
+        for (who, role, expected) in allowed {
+            for (path, allowed) in parts.iter().zip(expected) {
+                let page = who.get(path).await;
+                let status = if allowed { StatusCode::OK } else { StatusCode::FORBIDDEN };
+                assert_eq!(page.status, status, "{role} on {path}");
+            }
+            let home = who.get("/").await;
+            assert_eq!(home.says("Back office"), role != "customer", "{role}'s header");
+        }
+        assert_eq!(seller.get("/admin").await.location(), "/admin/products");
+        assert_eq!(agent.get("/admin").await.location(), "/admin/incidents");
+        assert_eq!(customer.get("/admin").await.status, StatusCode::FORBIDDEN);
+        // The menu offers only the parts of the role.
+        let page = seller.get("/admin/products").await;
+        assert!(!page.html.contains("href=\"/admin/incidents\""), "a seller's menu");
+        let page = agent.get("/admin/incidents").await;
+        assert!(page.html.contains("href=\"/admin/orders\"") && !page.html.contains("href=\"/admin/products\""));
+        // A form of another part is refused too, before it reaches a service.
+        let csrf = customer.csrf().await;
+        let posted = customer.post("/admin/products", &csrf, &[("kind", "book"), ("name", "Mine")]).await;
+        assert_eq!(posted.status, StatusCode::FORBIDDEN);
+    }
+}
+
+backend_test! {
+    async fn an_agent_takes_an_incident_writes_a_note_and_a_reply_and_resolves_it(backend) {
+        let shop = spawn_shop(backend).await;
+        let (customer, ..) = shop.person("Ana Pérez", "customer").await;
+        let form = customer.get("/account/incidents/new").await;
+        let opened = customer.post("/account/incidents", &form.csrf(), &[
+            ("key", &form.field("key").unwrap_or_default()),
+            ("category", "other"),
+            ("subject", "My parcel is wet"),
+            ("description", "The box arrived soaked."),
+        ]).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.html);
+        let id = last_segment(&opened.location());
+
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        let queue = agent.get("/admin/incidents").await;
+        assert_eq!(queue.status, StatusCode::OK);
+        queue.assert_says("My parcel is wet");
+        queue.assert_says("Ana Pérez");
+        queue.assert_says(" left");
+        assert_eq!(row_link(&queue, "/admin/incidents/", "My parcel is wet"), id);
+        // Filters: not among the resolved, nor among another agent's.
+        let resolved = agent.get("/admin/incidents?status=resolved").await;
+        assert!(!resolved.says("My parcel is wet"));
+        let mine = agent.get("/admin/incidents?assignee=mine").await;
+        assert!(!mine.says("My parcel is wet"), "nobody has taken it yet");
+        let breached = agent.get("/admin/incidents?sla=breached").await;
+        assert!(!breached.says("My parcel is wet"));
+        let on_track = agent.get("/admin/incidents?sla=on_track&priority=normal").await;
+        on_track.assert_says("My parcel is wet");
+        // A made-up filter is ignored; a forged cursor starts again.
+        assert_eq!(agent.get("/admin/incidents?status=nonsense&sla=x").await.status, StatusCode::OK);
+        assert_eq!(agent.get("/admin/incidents?cursor=forged").await.status, StatusCode::SEE_OTHER);
+
+        let csrf = queue.csrf();
+        let claimed = agent.post(&format!("/admin/incidents/{id}/claim"), &csrf, &[("next", "/admin/incidents?assignee=mine")]).await;
+        assert_eq!(claimed.location(), "/admin/incidents?assignee=mine");
+        let mine = agent.get("/admin/incidents?assignee=mine").await;
+        mine.assert_says("My parcel is wet");
+
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        page.assert_says("The box arrived soaked.");
+        page.assert_says("Ana Pérez");
+        for to in ["open", "pending", "on_hold", "resolved"] {
+            assert!(page.html.contains(&format!("name=\"to\" value=\"{to}\"")), "move to {to}");
+        }
+        assert!(!page.html.contains("name=\"to\" value=\"closed\""), "not from new");
+
+        let path = format!("/admin/incidents/{id}/comments");
+        let note = agent.post(&path, &csrf, &[("kind", "note"), ("body", "Courier's fault, claim with them.")]).await;
+        assert_eq!(note.status, StatusCode::SEE_OTHER);
+        let reply = agent.post(&path, &csrf, &[("kind", "reply"), ("body", "We are sending a new one today.")]).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let empty = agent.post(&path, &csrf, &[("kind", "reply"), ("body", "   ")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.html.contains("aria-invalid=\"true\""));
+        let odd = agent.post(&path, &csrf, &[("kind", "shout"), ("body", "Hello")]).await;
+        assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        page.assert_says("Internal note");
+        page.assert_says("Courier's fault, claim with them.");
+        page.assert_says("We are sending a new one today.");
+
+        // A move the table does not allow is explained, not made.
+        let status = format!("/admin/incidents/{id}/status");
+        let refused = agent.post(&status, &csrf, &[("to", "closed")]).await;
+        assert_eq!(refused.status, StatusCode::SEE_OTHER);
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        assert!(page.html.contains("class=\"flash\""), "the refusal is told");
+        assert_eq!(agent.post(&status, &csrf, &[("to", "sideways")]).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(agent.post(&status, &csrf, &[("to", "resolved")]).await.status, StatusCode::SEE_OTHER);
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        page.assert_says("Status changed.");
+        assert!(page.html.contains("name=\"to\" value=\"closed\""), "resolved may close");
+
+        let seen = customer.get(&format!("/account/incidents/{id}")).await;
+        seen.assert_says("We are sending a new one today.");
+        assert!(!seen.says("Courier's fault"), "the note stays inside:\n{}", seen.html);
+        seen.assert_says("Status: Resolved");
+
+        // Priority and assignee, with the version read: a stale form is explained.
+        let assignment = format!("/admin/incidents/{id}/assignment");
+        let stale = agent.post(&assignment, &csrf, &[("version", "1"), ("priority", "urgent"), ("assignee", "")]).await;
+        assert_eq!(stale.status, StatusCode::SEE_OTHER);
+        agent.get(&format!("/admin/incidents/{id}")).await.assert_says("changed this incident meanwhile");
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        let version = page.field("version").unwrap_or_default();
+        let saved = agent.post(&assignment, &csrf, &[("version", &version), ("priority", "urgent"), ("assignee", "")]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let page = agent.get(&format!("/admin/incidents/{id}")).await;
+        page.assert_says("Saved.");
+        page.assert_says("Urgent");
+        assert_eq!(agent.post(&assignment, &csrf, &[("version", &version), ("priority", "whenever")]).await.status, StatusCode::BAD_REQUEST);
+        // Not a page of the desk for the customer, whatever the form.
+        let csrf = customer.csrf().await;
+        assert_eq!(customer.post(&path, &csrf, &[("kind", "note"), ("body", "x")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(customer.get(&format!("/admin/incidents/{id}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(agent.get("/admin/incidents/not-an-id").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(agent.get(&format!("/admin/incidents/{}", uuid::Uuid::now_v7())).await.status, StatusCode::NOT_FOUND);
+    }
+}
+
+backend_test! {
+    async fn incidents_of_one_customer_merge_at_the_desk(backend) {
+        let shop = spawn_shop(backend).await;
+        let (customer, ..) = shop.person("Ana Pérez", "customer").await;
+        let mut ids = Vec::new();
+        for subject in ["First message", "Same problem again"] {
+            let form = customer.get("/account/incidents/new").await;
+            let opened = customer.post("/account/incidents", &form.csrf(), &[
+                ("key", &form.field("key").unwrap_or_default()),
+                ("category", "other"),
+                ("subject", subject),
+                ("description", "It broke."),
+            ]).await;
+            ids.push(last_segment(&opened.location()));
+        }
+        let admin = shop.administrator().await;
+        let page = admin.get(&format!("/admin/incidents/{}", ids[1])).await;
+        assert!(page.html.contains(&format!("<option value=\"{}\">First message</option>", ids[0])), "{}", page.html);
+        let merged = admin.post(&format!("/admin/incidents/{}/merge", ids[1]), &page.csrf(), &[("into", &ids[0])]).await;
+        assert_eq!(merged.location(), format!("/admin/incidents/{}", ids[0]));
+        let old = admin.get(&format!("/admin/incidents/{}", ids[1])).await;
+        old.assert_says("Merged");
+        assert!(!old.html.contains("name=\"body\""), "a merged incident takes no reply");
+        let again = admin.post(&format!("/admin/incidents/{}/merge", ids[1]), &page.csrf(), &[("into", &ids[0])]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER, "refused, and told");
+        assert_eq!(admin.post(&format!("/admin/incidents/{}/merge", ids[1]), &page.csrf(), &[("into", "nope")]).await.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+backend_test! {
+    async fn staff_ship_a_paid_order_and_the_customer_sees_the_tracking(backend) {
+        let shop = spawn_shop(backend).await;
+        let book = shop.product_id("quixote").await;
+        let (customer, _, customer_id) = shop.person("Ana Pérez", "customer").await;
+        customer.add_to_cart(&book, "1").await;
+        let order = last_segment(&customer.checkout("4242 4242 4242 4242").await.location());
+        customer.add_to_cart(&book, "1").await;
+        let other = last_segment(&customer.checkout("4242 4242 4242 4242").await.location());
+
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        let list = agent.get("/admin/orders").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.html.contains(&format!("/admin/orders/{order}")));
+        let paid = agent.get(&format!("/admin/orders?status=paid&customer={customer_id}")).await;
+        assert!(paid.html.contains(&format!("/admin/orders/{order}")) && paid.html.contains(&format!("/admin/orders/{other}")));
+        let shipped = agent.get("/admin/orders?status=shipped").await;
+        assert!(!shipped.html.contains(&format!("/admin/orders/{order}")));
+        for path in ["/admin/orders?cursor=forged", "/account/orders?cursor=forged"] {
+            assert_eq!(agent.get(path).await.status, StatusCode::SEE_OTHER, "{path}");
+        }
+        let bad = agent.get("/admin/orders?customer=someone").await;
+        assert_eq!(bad.status, StatusCode::OK);
+        assert!(bad.html.contains("aria-invalid=\"true\""), "a customer that is not an id is said so");
+
+        let page = agent.get(&format!("/admin/orders/{order}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        page.assert_says("Paid");
+        assert!(page.html.contains("name=\"tracking_number\""));
+        let csrf = page.csrf();
+        let ship = format!("/admin/orders/{order}/shipment");
+        let missing = agent.post(&ship, &csrf, &[("carrier", "Correos"), ("tracking_number", " ")]).await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(missing.html.contains("aria-invalid=\"true\""), "{}", missing.html);
+        let done = agent.post(&ship, &csrf, &[("carrier", "Correos"), ("tracking_number", "PQ123456789ES")]).await;
+        assert_eq!(done.location(), format!("/admin/orders/{order}"));
+        let twice = agent.post(&ship, &csrf, &[("carrier", "Correos"), ("tracking_number", "PQ123456789ES")]).await;
+        assert_eq!(twice.status, StatusCode::SEE_OTHER, "refused, and told");
+        customer.get(&format!("/account/orders/{order}")).await.assert_says("PQ123456789ES");
+
+        let page = agent.get(&format!("/admin/orders/{order}")).await;
+        assert!(!page.html.contains("name=\"tracking_number\""), "shipped once");
+        let delivered = agent.post(&format!("/admin/orders/{order}/delivered"), &csrf, &[]).await;
+        assert_eq!(delivered.status, StatusCode::SEE_OTHER);
+        agent.get(&format!("/admin/orders/{order}")).await.assert_says("Delivered");
+
+        let cancelled = agent.post(&format!("/admin/orders/{other}/cancel"), &csrf, &[]).await;
+        assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+        agent.get(&format!("/admin/orders/{other}")).await.assert_says("payment is refunded");
+        let admin = shop.api_login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let (_, body) = shop.api(Method::GET, &admin, &format!("/api/orders/{other}"), None).await;
+        assert_eq!(body["status"], "refunded");
+
+        let (seller, ..) = shop.person("Libros Sol", "seller").await;
+        assert_eq!(seller.get(&format!("/admin/orders/{order}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(seller.post(&format!("/admin/orders/{other}/cancel"), &seller.csrf().await, &[]).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+backend_test! {
+    async fn a_seller_lists_a_book_adjusts_its_stock_and_sees_only_its_own(backend) {
+        let shop = spawn_shop(backend).await;
+        let (seller, ..) = shop.person("Libros Sol", "seller").await;
+        let form = seller.get("/admin/products/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let category = form
+            .html
+            .split("<option value=\"")
+            .nth(2)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let csrf = form.csrf();
+        let book = |price: &'static str, isbn: &'static str| {
+            vec![
+                ("kind", "book"), ("name", "Poemas del mar"), ("description", "Verses."),
+                ("price", price), ("currency", "EUR"), ("stock", "2"), ("tags", "poetry, sea"),
+                ("author", "Rosalía Castro"), ("isbn", isbn), ("year", "1880"),
+            ]
+        };
+        let mut fields = book("abc", "9780306406157");
+        fields.push(("category", category.as_str()));
+        let wrong = seller.post("/admin/products", &csrf, &fields).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.html.contains("value=\"Poemas del mar\""), "the form keeps what was typed");
+        let mut fields = book("12,50", "12345");
+        fields.push(("category", category.as_str()));
+        let bad_isbn = seller.post("/admin/products", &csrf, &fields).await;
+        assert_eq!(bad_isbn.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad_isbn.html.contains("id=\"p-isbn-error\""), "the catalog's word is beside the field:\n{}", bad_isbn.html);
+        let mut fields = book("12,50", "9780306406157");
+        fields.push(("category", category.as_str()));
+        let listed = seller.post("/admin/products", &csrf, &fields).await;
+        assert_eq!(listed.status, StatusCode::SEE_OTHER, "{}", listed.html);
+        let product = last_segment(&listed.location());
+
+        let page = seller.get(&format!("/admin/products/{product}")).await;
+        page.assert_says("Poemas del mar");
+        page.assert_says("€12.50");
+        let stock = format!("/admin/products/{product}/stock");
+        let added = seller.post(&stock, &csrf, &[("delta", "+5"), ("reason", "Delivery from the printer")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER);
+        let page = seller.get(&format!("/admin/products/{product}")).await;
+        page.assert_says("it is now 7");
+        page.assert_says("Delivery from the printer");
+        for (delta, reason) in [("zero", "x"), ("0", "x"), ("-100", "too many"), ("3", "")] {
+            let refused = seller.post(&stock, &csrf, &[("delta", delta), ("reason", reason)]).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{delta} {reason}");
+            assert!(refused.html.contains("class=\"field-error\""), "{delta}: {}", refused.html);
+        }
+        let shown = shop.visitor().get(&format!("/products/{product}")).await;
+        shown.assert_says("Poemas del mar");
+        shown.assert_says("In stock (7)");
+        let mine = seller.get("/admin/products").await;
+        mine.assert_says("Poemas del mar");
+        assert!(!mine.says("Quixote"), "the shop's own products are not a seller's");
+
+        let (rival, ..) = shop.person("Otra Librería", "seller").await;
+        assert!(!rival.get("/admin/products").await.says("Poemas del mar"));
+        assert_eq!(rival.get(&format!("/admin/products/{product}")).await.status, StatusCode::NOT_FOUND);
+        let csrf = rival.csrf().await;
+        assert_eq!(rival.post(&stock, &csrf, &[("delta", "-7"), ("reason", "mine now")]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(rival.post(&format!("/admin/products/{product}/archive"), &csrf, &[]).await.status, StatusCode::NOT_FOUND);
+
+        let admin = shop.administrator().await;
+        admin.get(&format!("/admin/products/{product}")).await.assert_says("Delivery from the printer");
+        let archived = seller.post(&format!("/admin/products/{product}/archive"), &seller.csrf().await, &[]).await;
+        assert_eq!(archived.status, StatusCode::SEE_OTHER);
+        let page = seller.get(&format!("/admin/products/{product}")).await;
+        page.assert_says("no longer sold");
+        assert!(!page.html.contains("name=\"delta\""));
+    }
+}
