@@ -19,6 +19,15 @@ pub struct Customer {
     pub phone: Option<String>,
     /// Its addresses.
     pub addresses: Vec<Address>,
+    /// The customer's account, when it has one.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+    /// Born on (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// `active`, `deleted` or `erased`.
+    #[serde(default)]
+    pub status: String,
     /// Its version (the `ETag`, for `If-Match`).
     pub version: i64,
 }
@@ -89,6 +98,22 @@ pub struct StatusChange {
     pub from: Option<String>,
     /// The status after.
     pub to: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// One entry of a customer's audit trail (`GET /api/customers/{id}/history`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AuditEntry {
+    /// Its id.
+    pub id: Uuid,
+    /// The role of who did it, when a person did.
+    pub actor_role: Option<String>,
+    /// What happened (`created`, `updated`, ...).
+    pub action: String,
+    /// What changed, field by field.
+    pub changes: serde_json::Value,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,

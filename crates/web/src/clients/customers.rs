@@ -1,8 +1,10 @@
 //! Customers: the caller's own record, its contracted services, its data export.
 
 use axum::http::Method;
-use contracts::clients::customers::{ContractedService, Customer, OwnChange};
+use contracts::clients::Page;
+use contracts::clients::customers::{AuditEntry, ContractedService, Customer, OwnChange};
 use platform::client::ServiceClient;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{CallError, NO_BODY, exchange, refusal};
@@ -69,5 +71,123 @@ impl CustomersClient {
         } else {
             Err(refusal(&reply))
         }
+    }
+
+    /// A page of customer records whose name, email or phone holds `q` (staff); deleted ones
+    /// too when `deleted`.
+    pub async fn search(
+        &self,
+        token: &str,
+        q: &str,
+        deleted: bool,
+        cursor: Option<&str>,
+    ) -> Result<Page<Customer>, CallError> {
+        #[derive(serde::Serialize)]
+        struct SearchQuery<'a> {
+            limit: u32,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            q: &'a str,
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            include_deleted: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cursor: Option<&'a str>,
+        }
+        let query = SearchQuery {
+            limit: 50,
+            q,
+            include_deleted: deleted,
+            cursor,
+        };
+        let path = format!(
+            "{PREFIX}?{}",
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        );
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Changes the record `id` (staff), if it is still at `version` (else 412).
+    pub async fn change(
+        &self,
+        token: &str,
+        id: Uuid,
+        version: i64,
+        change: &Value,
+    ) -> Result<Customer, CallError> {
+        let path = format!("{PREFIX}/{id}");
+        let if_match = format!("\"{version}\"");
+        let headers = [("if-match", if_match.as_str())];
+        exchange(
+            &self.0,
+            Method::PATCH,
+            &path,
+            Some(token),
+            &headers,
+            Some(change),
+        )
+        .await
+    }
+
+    /// Deletes the record `id` (it can be restored for a while).
+    pub async fn delete(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        let path = format!("{PREFIX}/{id}");
+        let reply = self
+            .0
+            .call(Method::DELETE, &path, Some(token), NO_BODY)
+            .await?;
+        if reply.status.is_success() {
+            Ok(())
+        } else {
+            Err(refusal(&reply))
+        }
+    }
+
+    /// Restores the deleted record `id`.
+    pub async fn restore(&self, token: &str, id: Uuid) -> Result<Customer, CallError> {
+        let path = format!("{PREFIX}/{id}/restore");
+        exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Erases the personal data of the record `id` (administrators).
+    pub async fn erase(&self, token: &str, id: Uuid) -> Result<Customer, CallError> {
+        let path = format!("{PREFIX}/{id}/erase");
+        exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// The latest entries of the record's audit trail, oldest first.
+    pub async fn history(&self, token: &str, id: Uuid) -> Result<Page<AuditEntry>, CallError> {
+        let path = format!("{PREFIX}/{id}/history?limit=100");
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Records a service the customer `id` contracted.
+    pub async fn add_service(
+        &self,
+        token: &str,
+        id: Uuid,
+        service: &Value,
+    ) -> Result<ContractedService, CallError> {
+        let path = format!("{PREFIX}/{id}/services");
+        exchange(
+            &self.0,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(service),
+        )
+        .await
+    }
+
+    /// Moves a contracted service to `status`.
+    pub async fn service_status(
+        &self,
+        token: &str,
+        id: Uuid,
+        service: Uuid,
+        status: &str,
+    ) -> Result<ContractedService, CallError> {
+        let path = format!("{PREFIX}/{id}/services/{service}");
+        let body = json!({ "status": status });
+        exchange(&self.0, Method::PATCH, &path, Some(token), &[], Some(&body)).await
     }
 }

@@ -32,12 +32,12 @@ backend_test! {
         let (seller, ..) = shop.person("Libros Sol", "seller").await;
         let (agent, ..) = shop.person("Irene Agent", "agent").await;
         let admin = shop.administrator().await;
-        let parts = ["/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new"];
-        let allowed: [(&crate::support::Visitor, &str, [bool; 4]); 4] = [
-            (&customer, "customer", [false, false, false, false]),
-            (&seller, "seller", [false, false, true, true]),
-            (&agent, "agent", [true, true, false, false]),
-            (&admin, "admin", [true, true, true, true]),
+        let parts = ["/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers"];
+        let allowed: [(&crate::support::Visitor, &str, [bool; 5]); 4] = [
+            (&customer, "customer", [false, false, false, false, false]),
+            (&seller, "seller", [false, false, true, true, false]),
+            (&agent, "agent", [true, true, false, false, true]),
+            (&admin, "admin", [true, true, true, true, true]),
         ];
         for (who, role, expected) in allowed {
             for (path, allowed) in parts.iter().zip(expected) {
@@ -327,5 +327,104 @@ backend_test! {
         let page = seller.get(&format!("/admin/products/{product}")).await;
         page.assert_says("no longer sold");
         assert!(!page.html.contains("name=\"delta\""));
+    }
+}
+
+backend_test! {
+    async fn an_agent_keeps_a_customer_record_and_only_an_administrator_erases_it(backend) {
+        let shop = spawn_shop(backend).await;
+        let admin_token = shop.api_login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let email = platform::testing::unique_email();
+        let (status, record) = shop.api(Method::POST, &admin_token, "/api/customers", Some(serde_json::json!({
+            "given_name": "Lucía", "family_name": "Gómez", "email": email, "phone": "+34 600 000 001"
+        }))).await;
+        assert_eq!(status, StatusCode::CREATED, "{record}");
+        let id = record["id"].as_str().unwrap_or_default().to_owned();
+        let (customer, ..) = shop.person("Ana Pérez", "customer").await;
+        let (seller, ..) = shop.person("Libros Sol", "seller").await;
+        for who in [&customer, &seller] {
+            assert_eq!(who.get("/admin/customers").await.status, StatusCode::FORBIDDEN);
+            assert_eq!(who.get(&format!("/admin/customers/{id}")).await.status, StatusCode::FORBIDDEN);
+        }
+
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        for q in ["lucía", "600000001", email.as_str()] {
+            let found = agent.get(&format!("/admin/customers?q={}", q.replace(' ', "+"))).await;
+            assert_eq!(found.status, StatusCode::OK);
+            assert_eq!(row_link(&found, "/admin/customers/", "Gómez"), id, "by {q}");
+        }
+        let page = agent.get(&format!("/admin/customers/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let version = page.field("version").unwrap_or_default();
+        assert!(!page.html.contains("name=\"confirm\""), "only administrators erase");
+        let csrf = page.csrf();
+        let path = format!("/admin/customers/{id}");
+        let fields = |version: &str, email: &str| -> Vec<(String, String)> {
+            [("version", version), ("given_name", "Lucía"), ("family_name", "Gómez Ruiz"), ("email", email), ("phone", ""), ("birth_date", "1990-04-01")]
+                .iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let send = |fields: Vec<(String, String)>| {
+            let agent = &agent;
+            let csrf = csrf.clone();
+            let path = path.clone();
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                agent.post(&path, &csrf, &fields).await
+            }
+        };
+        let bad = send(fields(&version, "not an email")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.html.contains("id=\"r-email-error\""), "{}", bad.html);
+        assert!(bad.html.contains("value=\"Gómez Ruiz\""), "what was typed stays");
+        let saved = send(fields(&version, &email)).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let stale = send(fields(&version, &email)).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+        stale.assert_says("changed this record meanwhile");
+        let page = agent.get(&path).await;
+        page.assert_says("Gómez Ruiz");
+        assert!(!page.says("+34 600 000 001"), "the phone was cleared");
+
+        let added = agent.post(&format!("{path}/services"), &csrf, &[("name", "Fibre 600"), ("plan", "Home"), ("started_on", "2026-01-15")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER);
+        let page = agent.get(&path).await;
+        page.assert_says("Fibre 600");
+        let service = page.html.split(&format!("action=\"{path}/services/")).nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default().to_owned();
+        let moved = agent.post(&format!("{path}/services/{service}"), &csrf, &[("status", "suspended")]).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER);
+        agent.get(&path).await.assert_says("Suspended");
+        assert_eq!(agent.post(&format!("{path}/services/{service}"), &csrf, &[("status", "gone")]).await.status, StatusCode::BAD_REQUEST);
+        let no_date = agent.post(&format!("{path}/services"), &csrf, &[("name", "TV"), ("started_on", "yesterday")]).await;
+        assert_eq!(no_date.status, StatusCode::SEE_OTHER);
+        agent.get(&path).await.assert_says("started_on");
+        let page = agent.get(&path).await;
+        page.assert_says("updated");
+
+        let export = agent.get(&format!("{path}/export")).await;
+        assert_eq!(export.status, StatusCode::OK);
+        assert!(export.headers["content-disposition"].to_str().unwrap_or_default().contains("attachment"));
+        assert!(export.html.contains("Fibre 600"));
+
+        assert_eq!(agent.post(&format!("{path}/erase"), &csrf, &[("confirm", email.as_str())]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(agent.post(&format!("{path}/delete"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        assert!(!agent.get("/admin/customers?q=Gómez").await.says("Gómez Ruiz"), "deleted records hide");
+        assert!(!agent.get("/admin/customers?q=Gómez&deleted=1").await.says("Gómez Ruiz"), "from agents too");
+
+        let admin = shop.administrator().await;
+        admin.get("/admin/customers?q=G%C3%B3mez&deleted=1").await.assert_says("Gómez Ruiz");
+        let csrf = admin.csrf().await;
+        assert_eq!(admin.post(&format!("{path}/restore"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        admin.get(&path).await.assert_says("Restored.");
+        let page = admin.get(&path).await;
+        assert!(page.html.contains("name=\"confirm\""));
+        let csrf = page.csrf();
+        let wrong = admin.post(&format!("{path}/erase"), &csrf, &[("confirm", "someone@else.test")]).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        wrong.assert_says("Gómez Ruiz");
+        let erased = admin.post(&format!("{path}/erase"), &csrf, &[("confirm", &email.to_uppercase())]).await;
+        assert_eq!(erased.status, StatusCode::SEE_OTHER);
+        let page = admin.get(&path).await;
+        page.assert_says("Erased");
+        assert!(!page.says("Gómez Ruiz"), "no name left");
     }
 }

@@ -321,6 +321,8 @@ pub struct CustomerPanel {
     pub email: String,
     /// Their phone.
     pub phone: Option<String>,
+    /// Their record in the back office, when there is one.
+    pub href: Option<String>,
 }
 
 /// One incident at the desk.
@@ -537,11 +539,13 @@ async fn customer_panel(desk: &Backstage, incident: &Incident) -> CustomerPanel 
     };
     match record {
         Some(record) => CustomerPanel {
+            href: Some(format!("/admin/customers/{}", record.id)),
             name: format!("{} {}", record.given_name, record.family_name),
             email: record.email,
             phone: record.phone,
         },
         None => CustomerPanel {
+            href: None,
             name: incident.requester_name.clone(),
             email: incident.requester_email.clone(),
             phone: None,

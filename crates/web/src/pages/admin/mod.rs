@@ -1,9 +1,10 @@
-//! The back office, under `/admin`: the support desk (agents, administrators), orders (staff),
-//! the catalog (sellers: their own products; administrators: all). Each part is shown by role;
-//! a page of another part is 403. The services check every call again with the person's token,
+//! The back office, under `/admin`: the support desk, customers and orders (agents,
+//! administrators), the catalog (sellers: their own products; administrators: all). Each part
+//! is shown by role; a page of another part is 403. The services check every call again with the person's token,
 //! so this gate decides what is shown, not what is allowed.
 
 mod catalog;
+mod customers;
 mod desk;
 mod orders;
 
@@ -23,6 +24,7 @@ pub(super) fn router() -> Router<State> {
         .merge(desk::router())
         .merge(orders::router())
         .merge(catalog::router())
+        .merge(customers::router())
 }
 
 /// A part of the back office, and who works in it.
@@ -30,6 +32,8 @@ pub(super) fn router() -> Router<State> {
 pub enum Part {
     /// Incidents (agents, administrators).
     Desk,
+    /// Customer records (agents, administrators).
+    Customers,
     /// Orders (agents, administrators).
     Orders,
     /// Products and stock (sellers, administrators).
@@ -38,12 +42,12 @@ pub enum Part {
 
 impl Part {
     /// Every part, in the order of the menu.
-    const ALL: [Part; 3] = [Part::Desk, Part::Orders, Part::Catalog];
+    const ALL: [Part; 4] = [Part::Desk, Part::Customers, Part::Orders, Part::Catalog];
 
     /// Whether someone with `role` works here.
     pub fn admits(self, role: &str) -> bool {
         match self {
-            Part::Desk | Part::Orders => matches!(role, "agent" | "admin"),
+            Part::Desk | Part::Customers | Part::Orders => matches!(role, "agent" | "admin"),
             Part::Catalog => matches!(role, "seller" | "admin"),
         }
     }
@@ -51,6 +55,7 @@ impl Part {
     fn path(self) -> &'static str {
         match self {
             Part::Desk => "/admin/incidents",
+            Part::Customers => "/admin/customers",
             Part::Orders => "/admin/orders",
             Part::Catalog => "/admin/products",
         }
@@ -59,6 +64,7 @@ impl Part {
     fn label(self) -> &'static str {
         match self {
             Part::Desk => "admin-nav-desk",
+            Part::Customers => "admin-nav-customers",
             Part::Orders => "admin-nav-orders",
             Part::Catalog => "admin-nav-catalog",
         }
