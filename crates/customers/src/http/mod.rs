@@ -27,7 +27,11 @@ pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
         .merge(me::router())
         .merge(customers::router())
         .merge(services::router())
-        .merge(privacy::router());
+        .merge(privacy::router())
+        .merge(platform::events::dead_letters::router(
+            state.database.clone(),
+            state.verifier.clone(),
+        ));
     OpenApiRouter::new()
         .nest(PREFIX, routes)
         .with_state(state)

@@ -211,7 +211,7 @@ backend_test! {
 }
 
 /// Every route of the customers service.
-const ROUTES: [(&str, &str); 14] = [
+const ROUTES: [(&str, &str); 16] = [
     ("get", "/api/customers"),
     ("post", "/api/customers"),
     ("get", "/api/customers/me"),
@@ -226,6 +226,8 @@ const ROUTES: [(&str, &str); 14] = [
     ("get", "/api/customers/{id}/history"),
     ("get", "/api/customers/{id}/export"),
     ("post", "/api/customers/{id}/erase"),
+    ("get", "/api/customers/dead-letters"),
+    ("post", "/api/customers/dead-letters/{id}/replay"),
 ];
 
 backend_test! {

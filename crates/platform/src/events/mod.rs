@@ -7,6 +7,7 @@
 //!   retried, and dead-lettered when they keep failing.
 //! - [`handlers`]: what a consuming service does per event type.
 //! - [`transport`]: in-memory (embedded) and [`amqp`] (RabbitMQ, distributed).
+//! - [`dead_letters`]: the dead letters of a consuming service over HTTP (administrators).
 //!
 //! A service holds an [`Events`]: `events.publish(&mut transaction, &event)` before committing
 //! and `events.commit(transaction)` to commit and wake the relay. [`Events::tasks`] gives the
@@ -14,6 +15,7 @@
 //! HTTP server. `docs/adr/0005-events.md` records why it is built this way.
 
 pub mod amqp;
+pub mod dead_letters;
 pub mod envelope;
 pub mod handlers;
 pub mod inbox;

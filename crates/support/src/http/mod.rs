@@ -17,7 +17,11 @@ pub(crate) fn router(state: State) -> (axum::Router, utoipa::openapi::OpenApi) {
     let routes = OpenApiRouter::new()
         .merge(incidents::router())
         .merge(conversation::router())
-        .merge(agents::router());
+        .merge(agents::router())
+        .merge(platform::events::dead_letters::router(
+            state.database.clone(),
+            state.verifier.clone(),
+        ));
     OpenApiRouter::new()
         .nest(PREFIX, routes)
         .with_state(state)

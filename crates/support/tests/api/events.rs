@@ -147,3 +147,36 @@ backend_test! {
         assert_eq!(app.post(&other, "/incidents", &about(Uuid::now_v7())).await.status(), StatusCode::CREATED);
     }
 }
+
+backend_test! {
+    async fn administrators_list_and_replay_dead_letters_over_http(backend) {
+        let app = spawn_app(backend).await;
+        let database = platform::db::Database::connect(&app.database.config).await.unwrap_or_else(|e| panic!("{e}"));
+        let id = Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO event_inbox (id, type, subject, envelope, status, attempts, next_attempt_at, last_error, received_at) \
+             VALUES ($1, 'tienda.orders.order.placed.v1', 'poison', '{}', 'dead', 5, '2026-01-01T00:00:00Z', 'no such order', '2026-01-01T00:00:00Z')",
+        )
+        .bind(id.to_string())
+        .execute(database.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let admin = app.user(Role::Admin);
+        let letters = json_body(app.get(&admin, "/dead-letters").await).await;
+        assert_eq!(letters.as_array().map(Vec::len), Some(1), "{letters}");
+        assert_eq!(letters[0]["id"], id.to_string());
+        assert_eq!(letters[0]["type"], "tienda.orders.order.placed.v1");
+        assert_eq!(letters[0]["attempts"], 5);
+        assert_eq!(letters[0]["last_error"], "no such order");
+        for user in [app.user(Role::Agent), app.user(Role::Customer)] {
+            assert_problem(app.get(&user, "/dead-letters").await, StatusCode::FORBIDDEN).await;
+            assert_problem(app.post(&user, &format!("/dead-letters/{id}/replay"), &serde_json::json!({})).await, StatusCode::FORBIDDEN).await;
+        }
+        let replayed = app.post(&admin, &format!("/dead-letters/{id}/replay"), &serde_json::json!({})).await;
+        assert_eq!(replayed.status(), StatusCode::NO_CONTENT);
+        let letters = json_body(app.get(&admin, "/dead-letters").await).await;
+        assert_eq!(letters, serde_json::json!([]), "back with its handler");
+        assert_problem(app.post(&admin, &format!("/dead-letters/{id}/replay"), &serde_json::json!({})).await, StatusCode::NOT_FOUND).await;
+        assert_problem(app.post(&admin, "/dead-letters/not-an-id/replay", &serde_json::json!({})).await, StatusCode::NOT_FOUND).await;
+    }
+}

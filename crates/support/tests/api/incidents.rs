@@ -228,7 +228,7 @@ backend_test! {
     }
 }
 
-const ROUTES: [(&str, &str); 11] = [
+const ROUTES: [(&str, &str); 13] = [
     ("get", "/api/support/incidents"),
     ("post", "/api/support/incidents"),
     ("get", "/api/support/incidents/{id}"),
@@ -240,6 +240,8 @@ const ROUTES: [(&str, &str); 11] = [
     ("post", "/api/support/incidents/{id}/comments"),
     ("get", "/api/support/incidents/{id}/history"),
     ("get", "/api/support/agents"),
+    ("get", "/api/support/dead-letters"),
+    ("post", "/api/support/dead-letters/{id}/replay"),
 ];
 
 backend_test! {
