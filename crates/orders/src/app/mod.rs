@@ -6,5 +6,6 @@ pub mod checkout;
 pub mod delivery;
 pub mod orders;
 pub mod recovery;
+pub mod sales;
 pub mod settlement;
 pub mod views;

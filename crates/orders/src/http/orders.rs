@@ -33,6 +33,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
         .routes(routes!(cancel_order))
         .routes(routes!(ship_order))
         .routes(routes!(deliver_order))
+        .routes(routes!(sales_summary))
 }
 
 fn created(view: OrderView) -> Response {
@@ -195,4 +196,36 @@ async fn deliver_order(
     IdPath(id): IdPath<Uuid>,
 ) -> Result<Json<OrderView>, ApiError> {
     Ok(Json(orders::deliver(&state, &caller, id).await?.into()))
+}
+
+/// How many days of sales.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SalesQuery {
+    /// Days back, today included, 1 to 90 (default 7).
+    pub days: Option<u32>,
+}
+
+/// Orders paid and revenue per day (UTC) over the last days, days without sales included
+/// (staff). Refunded orders are not sales.
+#[utoipa::path(
+    get, path = "/sales", tag = "orders", security(("bearer" = [])),
+    params(SalesQuery),
+    responses(
+        (status = 200, description = "One entry per day, oldest first", body = Vec<crate::app::sales::DaySales>),
+        Unauthorized, Forbidden, Invalid,
+    )
+)]
+async fn sales_summary(
+    state: State,
+    Allowed(caller, _): Allowed<Staff>,
+    Query(query): Query<SalesQuery>,
+) -> Result<Json<Vec<crate::app::sales::DaySales>>, ApiError> {
+    let days = query.days.unwrap_or(7);
+    if !(1..=crate::app::sales::MAX_DAYS).contains(&days) {
+        return Err(ApiError::invalid("days", "out_of_range", "from 1 to 90"));
+    }
+    Ok(Json(
+        crate::app::sales::summary(&state, &caller, days).await?,
+    ))
 }

@@ -5,11 +5,13 @@ mod carts;
 mod delivery;
 mod orders;
 mod payments;
+mod sales;
 
 pub use carts::*;
 pub use delivery::*;
 pub use orders::*;
 pub use payments::*;
+pub use sales::*;
 
 use sqlx::Any;
 

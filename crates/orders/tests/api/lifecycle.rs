@@ -132,7 +132,8 @@ backend_test! {
     }
 }
 
-const ROUTES: [(&str, &str); 11] = [
+const ROUTES: [(&str, &str); 12] = [
+    ("get", "/api/orders/sales"),
     ("delete", "/api/orders/cart/items/{product_id}"),
     ("get", "/api/orders/cart"),
     ("get", "/api/orders/delivery-options"),
@@ -206,5 +207,41 @@ backend_test! {
         // The old paths are not in the API document.
         let document = json_body(shop.send(shop.http().get(shop.url("/api/openapi.json"))).await).await;
         assert!(document["paths"].as_object().is_some_and(|paths| paths.keys().all(|path| !path.starts_with("/api/orders/orders"))));
+    }
+}
+
+backend_test! {
+    async fn staff_see_paid_orders_and_revenue_per_day_and_refunds_are_not_sales(backend) {
+        let shop = spawn_shop(backend).await;
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let ana = shop.customer().await;
+        let option = shop.delivery("Standard").await;
+        let mut orders = Vec::new();
+        for _ in 0..3 {
+            shop.add(&ana.token, &sea, 1).await;
+            orders.push(json_body(shop.checkout(&ana.token, &key(), &checkout_body(&option, GOOD_CARD)).await).await);
+        }
+        shop.add(&ana.token, &sea, 1).await;
+        let declined = shop.checkout(&ana.token, &key(), &checkout_body(&option, orders::clients::payments::CARD_STOLEN)).await;
+        assert_eq!(declined.status(), StatusCode::PAYMENT_REQUIRED);
+        let refunded = format!("/api/orders/{}/cancel", text(&orders[2]["id"]));
+        assert_eq!(shop.post(&ana.token, &refunded, &json!({})).await.status(), StatusCode::OK);
+
+        let week = json_body(shop.get(&shop.admin, "/api/orders/sales").await).await;
+        let days = week.as_array().cloned().unwrap_or_default();
+        assert_eq!(days.len(), 7);
+        let today = &days[6];
+        assert_eq!(today["day"], time::OffsetDateTime::now_utc().date().to_string());
+        assert_eq!(today["orders"], 2, "paid, not declined nor refunded: {week}");
+        let total = orders[0]["total"]["amount"].as_i64().unwrap_or_default() * 2;
+        assert_eq!(today["revenue"], json!([{"amount": total, "currency": "EUR"}]));
+        assert!(days[..6].iter().all(|day| day["orders"] == 0 && day["revenue"] == json!([])), "{week}");
+        let one = json_body(shop.get(&shop.admin, "/api/orders/sales?days=1").await).await;
+        assert_eq!(one.as_array().map(Vec::len), Some(1));
+        for bad in ["days=0", "days=91", "days=many"] {
+            let response = shop.get(&shop.admin, &format!("/api/orders/sales?{bad}")).await;
+            assert!(response.status().is_client_error() && response.status() != StatusCode::NOT_FOUND, "{bad}: {}", response.status());
+        }
+        assert_problem(shop.get(&ana.token, "/api/orders/sales").await, StatusCode::FORBIDDEN).await;
     }
 }

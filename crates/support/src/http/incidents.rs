@@ -14,7 +14,7 @@ use platform::http::problems::{Forbidden, Invalid, NotFound, Stale};
 use platform::http::{Created, IdPath, IfMatch, Json, Query};
 use platform::idempotency::{self, Begin, IdempotencyKey};
 use platform::paging::{Page, PageParams};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,6 +36,7 @@ pub(super) fn router() -> OpenApiRouter<State> {
         .routes(routes!(claim_incident))
         .routes(routes!(merge_incident))
         .routes(routes!(rate_incident))
+        .routes(routes!(summarise_queue))
 }
 
 async fn respond(
@@ -360,4 +361,42 @@ async fn rate_incident(
     let incident =
         crate::app::satisfaction::rate(&state, &caller, id, body.rating, body.comment).await?;
     respond(&state, &caller, &incident, StatusCode::OK).await
+}
+
+/// How the incidents that still need work stand.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueSummaryView {
+    /// Neither breached nor due within the hour.
+    pub on_track: i64,
+    /// Not breached, due within the hour.
+    pub at_risk: i64,
+    /// An SLA target passed unmet.
+    pub breached: i64,
+    /// Nobody is assigned.
+    pub unassigned: i64,
+}
+
+/// The incidents that still need work (new, open, pending, on hold) counted by SLA state, and
+/// those nobody is assigned (staff).
+#[utoipa::path(
+    get, path = "/queue-summary", tag = "support", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The counts", body = QueueSummaryView),
+        Forbidden,
+    )
+)]
+async fn summarise_queue(
+    state: State,
+    _staff: Allowed<Staff>,
+) -> Result<Json<QueueSummaryView>, ApiError> {
+    let soon = state.clock.now() + time::Duration::hours(1);
+    let summary = store::queue_summary(state.database.pool(), soon)
+        .await
+        .map_err(Error::from)?;
+    Ok(Json(QueueSummaryView {
+        on_track: summary.on_track,
+        at_risk: summary.at_risk,
+        breached: summary.breached,
+        unassigned: summary.unassigned,
+    }))
 }

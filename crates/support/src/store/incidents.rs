@@ -337,3 +337,41 @@ pub async fn anonymise_requester(
     .await?;
     Ok(touched.rows_affected())
 }
+
+/// How the incidents that still need work stand against their SLA.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueSummary {
+    /// Neither breached nor falling due before the horizon.
+    pub on_track: i64,
+    /// Not breached, falling due before the horizon.
+    pub at_risk: i64,
+    /// A target passed unmet.
+    pub breached: i64,
+    /// Nobody is assigned.
+    pub unassigned: i64,
+}
+
+/// Counts the incidents that still need work by SLA state; "at risk" falls due before `soon`.
+pub async fn queue_summary(
+    pool: &AnyPool,
+    soon: OffsetDateTime,
+) -> Result<QueueSummary, StoreError> {
+    let row = sqlx::query(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN breached = 1 THEN 1 ELSE 0 END), 0) AS breached, \
+           COALESCE(SUM(CASE WHEN breached = 0 AND next_due_at < $1 THEN 1 ELSE 0 END), 0) AS at_risk, \
+           COALESCE(SUM(CASE WHEN breached = 0 AND (next_due_at IS NULL OR next_due_at >= $1) \
+                        THEN 1 ELSE 0 END), 0) AS on_track, \
+           COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned \
+         FROM incidents WHERE status IN ('new', 'open', 'pending', 'on_hold')",
+    )
+    .bind(to_db(soon))
+    .fetch_one(pool)
+    .await?;
+    Ok(QueueSummary {
+        on_track: row.try_get("on_track")?,
+        at_risk: row.try_get("at_risk")?,
+        breached: row.try_get("breached")?,
+        unassigned: row.try_get("unassigned")?,
+    })
+}

@@ -12,8 +12,9 @@ pub use agents::{
 };
 pub use events::{Event, insert_event, list_events};
 pub use incidents::{
-    Incident, IncidentFilter, QueueCursor, active_incident_ids, anonymise_requester, find_incident,
-    insert_incident, list_incidents, resolved_before, update_incident,
+    Incident, IncidentFilter, QueueCursor, QueueSummary, active_incident_ids, anonymise_requester,
+    find_incident, insert_incident, list_incidents, queue_summary, resolved_before,
+    update_incident,
 };
 pub use orders::{order_owner, remember_order};
 

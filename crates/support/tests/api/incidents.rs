@@ -228,7 +228,8 @@ backend_test! {
     }
 }
 
-const ROUTES: [(&str, &str); 13] = [
+const ROUTES: [(&str, &str); 14] = [
+    ("get", "/api/support/queue-summary"),
     ("get", "/api/support/incidents"),
     ("post", "/api/support/incidents"),
     ("get", "/api/support/incidents/{id}"),

@@ -65,6 +65,9 @@ backend_test! {
         let ids_of = |page: serde_json::Value| -> Vec<String> { page["items"].as_array().into_iter().flatten().map(|i| text(&i["id"])).collect() };
         // Waiting (paused) is on track; the late one is not.
         assert_eq!(ids_of(json_body(app.get(&agent, "/incidents?sla=on_track").await).await), std::slice::from_ref(&waiting));
+        let summary = json_body(app.get(&agent, "/queue-summary").await).await;
+        assert_eq!((summary["breached"].as_i64(), summary["at_risk"].as_i64(), summary["on_track"].as_i64()), (Some(1), Some(0), Some(1)), "{summary}");
+        assert_problem(app.get(&customer, "/queue-summary").await, StatusCode::FORBIDDEN).await;
         let done = text(&app.open(&customer).await["id"]);
         app.status(&agent, &done, "resolved").await;
         let active = ids_of(json_body(app.get(&agent, "/incidents?active=true").await).await);
