@@ -522,3 +522,53 @@ flash-customer-restored = Restored.
 flash-customer-erased = The personal data is erased.
 flash-service-added = Service added.
 flash-service-changed = Service status changed.
+
+admin-nav-dashboard = Dashboard
+admin-nav-dead-letters = Dead letters
+dashboard-title = Dashboard
+dashboard-orders-today = orders paid today
+dashboard-revenue-today = revenue today
+dashboard-orders-week = orders paid in 7 days
+dashboard-revenue-week = revenue in 7 days
+dashboard-sales = Orders paid per day
+dashboard-sales-chart = Orders paid on each of the last 7 days
+dashboard-figures = The figures
+dashboard-revenue = Revenue
+dashboard-queue = Open incidents
+dashboard-all-in-stock = Every product is in stock.
+dashboard-more = And more; see the products list.
+dashboard-dead-letters = { $count ->
+    [0] No event is waiting.
+    [one] 1 event could not be handled.
+   *[other] { $count } events could not be handled.
+}
+
+admin-nav-users = People
+admin-nav-delivery = Delivery
+admin-users-title = People and roles
+admin-users-role = Role
+admin-users-role-of = Role of { $name }
+admin-users-none = Nobody matches.
+admin-users-delete = Delete
+flash-role-changed = Role changed; their sessions ended, so they sign in again.
+flash-user-deleted = The account is deleted.
+admin-delivery-title = Delivery options
+admin-delivery-name = Name
+admin-delivery-terms = Price and days
+admin-delivery-days = Days
+admin-delivery-offered = Offered at checkout
+admin-delivery-inactive = Not offered
+admin-delivery-add = Add a delivery option
+error-delivery-change = Write a price such as 4.95 and a whole number of days.
+flash-delivery-added = Delivery option added.
+flash-delivery-changed = Delivery option saved.
+admin-letters-hint = Events a service could not handle after every attempt. Fix the cause first, then send it back to its handler.
+admin-letters-service = Service
+admin-letters-type = Event
+admin-letters-subject = Subject
+admin-letters-attempts = Attempts
+admin-letters-error = Last error
+admin-letters-arrived = Arrived
+admin-letters-replay = Replay
+flash-replayed = Sent back to its handler.
+admin-letters-none = No event is waiting.

@@ -522,3 +522,53 @@ flash-customer-restored = Restaurada.
 flash-customer-erased = Los datos personales están borrados.
 flash-service-added = Servicio añadido.
 flash-service-changed = Estado del servicio cambiado.
+
+admin-nav-dashboard = Resumen
+admin-nav-dead-letters = Eventos fallidos
+dashboard-title = Resumen
+dashboard-orders-today = pedidos pagados hoy
+dashboard-revenue-today = ingresos de hoy
+dashboard-orders-week = pedidos pagados en 7 días
+dashboard-revenue-week = ingresos en 7 días
+dashboard-sales = Pedidos pagados por día
+dashboard-sales-chart = Pedidos pagados en cada uno de los últimos 7 días
+dashboard-figures = Las cifras
+dashboard-revenue = Ingresos
+dashboard-queue = Incidencias abiertas
+dashboard-all-in-stock = Todos los productos tienen existencias.
+dashboard-more = Y más; ver la lista de productos.
+dashboard-dead-letters = { $count ->
+    [0] Ningún evento espera.
+    [one] 1 evento no se pudo procesar.
+   *[other] { $count } eventos no se pudieron procesar.
+}
+
+admin-nav-users = Personas
+admin-nav-delivery = Envíos
+admin-users-title = Personas y roles
+admin-users-role = Rol
+admin-users-role-of = Rol de { $name }
+admin-users-none = Nadie coincide.
+admin-users-delete = Borrar
+flash-role-changed = Rol cambiado; sus sesiones terminaron, así que vuelve a entrar.
+flash-user-deleted = La cuenta está borrada.
+admin-delivery-title = Opciones de envío
+admin-delivery-name = Nombre
+admin-delivery-terms = Precio y días
+admin-delivery-days = Días
+admin-delivery-offered = Ofrecida al pagar
+admin-delivery-inactive = No se ofrece
+admin-delivery-add = Añadir una opción de envío
+error-delivery-change = Escribe un precio como 4,95 y un número entero de días.
+flash-delivery-added = Opción de envío añadida.
+flash-delivery-changed = Opción de envío guardada.
+admin-letters-hint = Eventos que un servicio no pudo procesar tras todos los intentos. Arregla la causa primero y luego devuélvelo a su manejador.
+admin-letters-service = Servicio
+admin-letters-type = Evento
+admin-letters-subject = Asunto
+admin-letters-attempts = Intentos
+admin-letters-error = Último error
+admin-letters-arrived = Llegada
+admin-letters-replay = Reintentar
+flash-replayed = Devuelto a su manejador.
+admin-letters-none = Ningún evento espera.

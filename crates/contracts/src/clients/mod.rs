@@ -18,3 +18,22 @@ pub struct Page<T> {
     /// Where the next page starts; none on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// An event a consuming service failed to handle after every attempt
+/// (`GET /api/<service>/dead-letters`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DeadLetter {
+    /// The event's id.
+    pub id: uuid::Uuid,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its subject.
+    pub subject: String,
+    /// How many times it was tried.
+    pub attempts: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it arrived (RFC 3339).
+    pub received_at: String,
+}

@@ -74,6 +74,9 @@ pub struct DeliveryOption {
     pub price: Money,
     /// Days it takes.
     pub estimated_days: i64,
+    /// Offered at checkout (administrators also see those that are not).
+    #[serde(default = "offered")]
+    pub active: bool,
 }
 
 /// Where an order goes.
@@ -216,4 +219,19 @@ pub struct NewShipment {
     pub carrier: String,
     /// The carrier's tracking number.
     pub tracking_number: String,
+}
+
+fn offered() -> bool {
+    true
+}
+
+/// One day of `GET /api/orders/sales`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DaySales {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    /// Orders paid that day that are still a sale.
+    pub orders: i64,
+    /// Their totals, one per currency.
+    pub revenue: Vec<Money>,
 }

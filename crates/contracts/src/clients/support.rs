@@ -158,3 +158,16 @@ pub struct Rating {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
+
+/// `GET /api/support/queue-summary`: the open work by SLA state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub struct QueueSummary {
+    /// Neither breached nor due within the hour.
+    pub on_track: i64,
+    /// Due within the hour.
+    pub at_risk: i64,
+    /// An SLA target passed unmet.
+    pub breached: i64,
+    /// Nobody is assigned.
+    pub unassigned: i64,
+}

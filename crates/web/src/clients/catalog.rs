@@ -153,16 +153,9 @@ impl CatalogClient {
     /// Archives a product: no longer sold, still named by old orders.
     pub async fn archive(&self, token: &str, id: Uuid) -> Result<(), CallError> {
         let path = format!("{PREFIX}/products/{id}");
-        let reply = self
-            .client
-            .call(Method::DELETE, &path, Some(token), NO_BODY)
-            .await?;
+        let archived = super::act(&self.client, Method::DELETE, &path, token).await;
         self.cache.forget(&id.to_string());
-        if reply.status.is_success() {
-            Ok(())
-        } else {
-            Err(super::refusal(&reply))
-        }
+        archived
     }
 
     /// A product as it is now, past the cache (after a change).

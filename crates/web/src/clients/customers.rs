@@ -1,13 +1,13 @@
 //! Customers: the caller's own record, its contracted services, its data export.
 
 use axum::http::Method;
-use contracts::clients::Page;
 use contracts::clients::customers::{AuditEntry, ContractedService, Customer, OwnChange};
+use contracts::clients::{DeadLetter, Page};
 use platform::client::ServiceClient;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{CallError, NO_BODY, exchange, refusal};
+use super::{CallError, NO_BODY, act, dead_letters, exchange, refusal, replay};
 
 const PREFIX: &str = "/api/customers";
 
@@ -129,16 +129,7 @@ impl CustomersClient {
 
     /// Deletes the record `id` (it can be restored for a while).
     pub async fn delete(&self, token: &str, id: Uuid) -> Result<(), CallError> {
-        let path = format!("{PREFIX}/{id}");
-        let reply = self
-            .0
-            .call(Method::DELETE, &path, Some(token), NO_BODY)
-            .await?;
-        if reply.status.is_success() {
-            Ok(())
-        } else {
-            Err(refusal(&reply))
-        }
+        act(&self.0, Method::DELETE, &format!("{PREFIX}/{id}"), token).await
     }
 
     /// Restores the deleted record `id`.
@@ -189,5 +180,15 @@ impl CustomersClient {
         let path = format!("{PREFIX}/{id}/services/{service}");
         let body = json!({ "status": status });
         exchange(&self.0, Method::PATCH, &path, Some(token), &[], Some(&body)).await
+    }
+
+    /// Events this service failed to handle (administrators).
+    pub async fn dead_letters(&self, token: &str) -> Result<Vec<DeadLetter>, CallError> {
+        dead_letters(&self.0, PREFIX, token).await
+    }
+
+    /// Sends one of them back to its handler.
+    pub async fn replay(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        replay(&self.0, PREFIX, token, id).await
     }
 }

@@ -1,10 +1,12 @@
 //! Identity: register, sign in, renew, sign out, change the password.
 
 use axum::http::Method;
+use contracts::clients::Page;
 use contracts::clients::identity::{
     Account, Credentials, PasswordChange, RefreshRequest, Registration, TokenPair,
 };
 use platform::client::ServiceClient;
+use uuid::Uuid;
 
 use super::{CallError, NO_BODY, exchange, refusal};
 
@@ -72,5 +74,55 @@ impl IdentityClient {
         } else {
             Err(refusal(&reply))
         }
+    }
+
+    /// A page of accounts (administrators), oldest first: with `role` when given, whose email
+    /// holds `email` when not empty.
+    pub async fn users(
+        &self,
+        token: &str,
+        role: Option<&str>,
+        email: &str,
+        cursor: Option<&str>,
+    ) -> Result<Page<Account>, CallError> {
+        #[derive(serde::Serialize)]
+        struct UserQuery<'a> {
+            limit: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            role: Option<&'a str>,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            email: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cursor: Option<&'a str>,
+        }
+        let query = UserQuery {
+            limit: 50,
+            role,
+            email,
+            cursor,
+        };
+        let path = format!(
+            "{PREFIX}/users?{}",
+            serde_urlencoded::to_string(query).unwrap_or_default()
+        );
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Gives an account another role (its sessions end).
+    pub async fn set_role(&self, token: &str, id: Uuid, role: &str) -> Result<Account, CallError> {
+        let path = format!("{PREFIX}/users/{id}");
+        let body = serde_json::json!({ "role": role });
+        exchange(&self.0, Method::PATCH, &path, Some(token), &[], Some(&body)).await
+    }
+
+    /// Deletes an account.
+    pub async fn delete_user(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        super::act(
+            &self.0,
+            Method::DELETE,
+            &format!("{PREFIX}/users/{id}"),
+            token,
+        )
+        .await
     }
 }

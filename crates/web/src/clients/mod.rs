@@ -11,6 +11,7 @@ mod orders;
 mod support;
 
 use axum::http::{Method, StatusCode};
+use contracts::clients::DeadLetter;
 use platform::client::{ClientError, Reply, ServiceClient};
 use platform::error::Problem;
 use serde::Serialize;
@@ -158,3 +159,40 @@ fn refusal(reply: &Reply) -> CallError {
 
 /// The body of a call without one.
 const NO_BODY: Option<&()> = None;
+
+/// Sends a call without a body whose 2xx answer has nothing worth reading (204, a deletion).
+async fn act(
+    client: &ServiceClient,
+    method: Method,
+    path: &str,
+    bearer: &str,
+) -> Result<(), CallError> {
+    let reply = client.call(method, path, Some(bearer), NO_BODY).await?;
+    if reply.status.is_success() {
+        Ok(())
+    } else {
+        Err(refusal(&reply))
+    }
+}
+
+/// The dead letters of the consuming service behind `client`, whose routes are under `prefix`
+/// (administrators).
+async fn dead_letters(
+    client: &ServiceClient,
+    prefix: &str,
+    token: &str,
+) -> Result<Vec<DeadLetter>, CallError> {
+    let path = format!("{prefix}/dead-letters");
+    exchange(client, Method::GET, &path, Some(token), &[], NO_BODY).await
+}
+
+/// Sends one of those dead letters back to its handler.
+async fn replay(
+    client: &ServiceClient,
+    prefix: &str,
+    token: &str,
+    id: uuid::Uuid,
+) -> Result<(), CallError> {
+    let path = format!("{prefix}/dead-letters/{id}/replay");
+    act(client, Method::POST, &path, token).await
+}

@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use contracts::clients::Page;
 use contracts::clients::orders::{
-    CART_TOKEN_HEADER, Cart, Checkout, DeliveryOption, NewCartItem, NewShipment, Order,
+    CART_TOKEN_HEADER, Cart, Checkout, DaySales, DeliveryOption, NewCartItem, NewShipment, Order,
     QuantityChange,
 };
 use platform::client::ServiceClient;
@@ -124,6 +124,50 @@ impl OrdersClient {
     pub async fn delivery_options(&self) -> Result<Vec<DeliveryOption>, CallError> {
         let path = format!("{PREFIX}/delivery-options");
         exchange(&self.0, Method::GET, &path, None, &[], NO_BODY).await
+    }
+
+    /// Every delivery option, those not offered too (administrators).
+    pub async fn all_delivery_options(
+        &self,
+        token: &str,
+    ) -> Result<Vec<DeliveryOption>, CallError> {
+        let path = format!("{PREFIX}/delivery-options?all=true");
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Adds a delivery option (administrators); `option` is the body of the API.
+    pub async fn add_delivery_option(
+        &self,
+        token: &str,
+        option: &serde_json::Value,
+    ) -> Result<DeliveryOption, CallError> {
+        let path = format!("{PREFIX}/delivery-options");
+        exchange(&self.0, Method::POST, &path, Some(token), &[], Some(option)).await
+    }
+
+    /// Changes a delivery option (administrators).
+    pub async fn change_delivery_option(
+        &self,
+        token: &str,
+        id: Uuid,
+        change: &serde_json::Value,
+    ) -> Result<DeliveryOption, CallError> {
+        let path = format!("{PREFIX}/delivery-options/{id}");
+        exchange(
+            &self.0,
+            Method::PATCH,
+            &path,
+            Some(token),
+            &[],
+            Some(change),
+        )
+        .await
+    }
+
+    /// Orders paid and revenue per day over the last `days` days (staff).
+    pub async fn sales(&self, token: &str, days: u32) -> Result<Vec<DaySales>, CallError> {
+        let path = format!("{PREFIX}/sales?days={days}");
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
     }
 
     /// Pays for the cart; the same `idempotency_key` never pays twice.

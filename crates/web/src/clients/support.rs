@@ -1,16 +1,16 @@
 //! Support: the caller's incidents and their conversation.
 
 use axum::http::Method;
-use contracts::clients::Page;
 use contracts::clients::support::{
-    Agent, Incident, IncidentEvent, NewComment, NewIncident, Rating,
+    Agent, Incident, IncidentEvent, NewComment, NewIncident, QueueSummary, Rating,
 };
+use contracts::clients::{DeadLetter, Page};
 use platform::client::ServiceClient;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{CallError, NO_BODY, exchange};
+use super::{CallError, NO_BODY, dead_letters, exchange, replay};
 
 const PREFIX: &str = "/api/support";
 
@@ -152,6 +152,22 @@ impl SupportClient {
         let path = format!("{PREFIX}/incidents/{id}/merge");
         let body = json!({ "into": into });
         exchange(&self.0, Method::POST, &path, Some(token), &[], Some(&body)).await
+    }
+
+    /// The work that still needs doing, by SLA state.
+    pub async fn queue_summary(&self, token: &str) -> Result<QueueSummary, CallError> {
+        let path = format!("{PREFIX}/queue-summary");
+        exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
+    }
+
+    /// Events this service failed to handle (administrators).
+    pub async fn dead_letters(&self, token: &str) -> Result<Vec<DeadLetter>, CallError> {
+        dead_letters(&self.0, PREFIX, token).await
+    }
+
+    /// Sends one of them back to its handler.
+    pub async fn replay(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        replay(&self.0, PREFIX, token, id).await
     }
 }
 

@@ -32,12 +32,15 @@ backend_test! {
         let (seller, ..) = shop.person("Libros Sol", "seller").await;
         let (agent, ..) = shop.person("Irene Agent", "agent").await;
         let admin = shop.administrator().await;
-        let parts = ["/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers"];
-        let allowed: [(&crate::support::Visitor, &str, [bool; 5]); 4] = [
-            (&customer, "customer", [false, false, false, false, false]),
-            (&seller, "seller", [false, false, true, true, false]),
-            (&agent, "agent", [true, true, false, false, true]),
-            (&admin, "admin", [true, true, true, true, true]),
+        let parts = [
+            "/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers",
+            "/admin/dashboard", "/admin/users", "/admin/delivery-options", "/admin/dead-letters",
+        ];
+        let allowed: [(&crate::support::Visitor, &str, [bool; 9]); 4] = [
+            (&customer, "customer", [false, false, false, false, false, false, false, false, false]),
+            (&seller, "seller", [false, false, true, true, false, false, false, false, false]),
+            (&agent, "agent", [true, true, false, false, true, true, false, false, false]),
+            (&admin, "admin", [true, true, true, true, true, true, true, true, true]),
         ];
         for (who, role, expected) in allowed {
             for (path, allowed) in parts.iter().zip(expected) {
@@ -49,7 +52,7 @@ backend_test! {
             assert_eq!(home.says("Back office"), role != "customer", "{role}'s header");
         }
         assert_eq!(seller.get("/admin").await.location(), "/admin/products");
-        assert_eq!(agent.get("/admin").await.location(), "/admin/incidents");
+        assert_eq!(agent.get("/admin").await.location(), "/admin/dashboard");
         assert_eq!(customer.get("/admin").await.status, StatusCode::FORBIDDEN);
         // The menu offers only the parts of the role.
         let page = seller.get("/admin/products").await;
@@ -426,5 +429,89 @@ backend_test! {
         let page = admin.get(&path).await;
         page.assert_says("Erased");
         assert!(!page.says("Gómez Ruiz"), "no name left");
+    }
+}
+
+backend_test! {
+    async fn the_dashboard_counts_the_day_the_queue_and_the_dead_letters(backend) {
+        let shop = spawn_shop(backend).await;
+        let book = shop.product_id("quixote").await;
+        let (customer, ..) = shop.person("Ana Pérez", "customer").await;
+        customer.add_to_cart(&book, "1").await;
+        assert_eq!(customer.checkout("4242 4242 4242 4242").await.status, StatusCode::SEE_OTHER);
+        let form = customer.get("/account/incidents/new").await;
+        customer.post("/account/incidents", &form.csrf(), &[
+            ("key", &form.field("key").unwrap_or_default()),
+            ("category", "other"), ("subject", "Hello"), ("description", "A question."),
+        ]).await;
+
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        let page = agent.get("/admin/dashboard").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.html.contains("<span class=\"figure\">1</span> orders paid today"), "{}", page.html);
+        assert!(page.html.contains("<svg class=\"chart\""));
+        assert_eq!(page.html.matches("<rect class=\"bar\"").count(), 7, "a bar a day");
+        page.assert_says("On track: 1");
+        page.assert_says("Breached: 0");
+        page.assert_says("Unassigned: 1");
+        assert!(!page.says("Dead letters"), "administrators only");
+        let admin = shop.administrator().await;
+        admin.get("/admin/dashboard").await.assert_says("No event is waiting.");
+        assert_eq!(admin.get("/admin").await.location(), "/admin/dashboard");
+    }
+}
+
+backend_test! {
+    async fn an_administrator_manages_roles_delivery_options_and_dead_letters(backend) {
+        let shop = spawn_shop(backend).await;
+        let (_, email, id) = shop.person("Ana Pérez", "customer").await;
+        let (agent, ..) = shop.person("Irene Agent", "agent").await;
+        let admin = shop.administrator().await;
+        let people = admin.get("/admin/users").await;
+        assert_eq!(people.status, StatusCode::OK);
+        people.assert_says(&email);
+        let agents = admin.get("/admin/users?role=agent").await;
+        agents.assert_says("Irene Agent");
+        assert!(!agents.says(&email));
+        let csrf = people.csrf();
+        let role = format!("/admin/users/{id}/role");
+        assert_eq!(admin.post(&role, &csrf, &[("role", "emperor")]).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(admin.post(&role, &csrf, &[("role", "seller")]).await.status, StatusCode::SEE_OTHER);
+        admin.get("/admin/users?role=seller").await.assert_says(&email);
+        assert_eq!(agent.post(&role, &agent.csrf().await, &[("role", "admin")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(admin.post(&format!("/admin/users/{id}/delete"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        assert!(!admin.get("/admin/users").await.says(&email), "deleted");
+        let gone = admin.post(&format!("/admin/users/{id}/delete"), &csrf, &[]).await;
+        assert_eq!(gone.status, StatusCode::SEE_OTHER, "told, not an error page");
+
+        let options = admin.get("/admin/delivery-options").await;
+        assert_eq!(options.status, StatusCode::OK);
+        let add = |price: &'static str| vec![
+            ("name", "Bicycle courier"), ("carrier", "Pedal"), ("price", price), ("currency", "EUR"),
+            ("estimated_days", "0"), ("active", "1"),
+        ];
+        let wrong = admin.post("/admin/delivery-options", &csrf, &add("cheap")).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.html.contains("id=\"n-price-error\""));
+        assert_eq!(admin.post("/admin/delivery-options", &csrf, &add("3,50")).await.status, StatusCode::SEE_OTHER);
+        let (_, offered) = shop.api(Method::GET, &shop.api_login(ADMIN_EMAIL, ADMIN_PASSWORD).await, "/api/orders/delivery-options", None).await;
+        let option = offered.as_array().into_iter().flatten().find(|o| o["name"] == "Bicycle courier").cloned().unwrap_or_default();
+        assert_eq!(option["price"]["amount"], 350);
+        let option_id = option["id"].as_str().unwrap_or_default().to_owned();
+        let saved = admin.post(&format!("/admin/delivery-options/{option_id}"), &csrf, &[("price", "4.00"), ("currency", "EUR"), ("estimated_days", "1")]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let (_, offered) = shop.api(Method::GET, &shop.api_login(ADMIN_EMAIL, ADMIN_PASSWORD).await, "/api/orders/delivery-options", None).await;
+        assert!(offered.as_array().into_iter().flatten().all(|o| o["name"] != "Bicycle courier"), "no longer offered");
+        let page = admin.get("/admin/delivery-options").await;
+        page.assert_says("Not offered");
+        assert!(page.html.contains("value=\"4.00\""));
+
+        let letters = admin.get("/admin/dead-letters").await;
+        assert_eq!(letters.status, StatusCode::OK);
+        letters.assert_says("No event is waiting.");
+        let missing = admin.post(&format!("/admin/dead-letters/support/{}/replay", uuid::Uuid::now_v7()), &csrf, &[]).await;
+        assert_eq!(missing.status, StatusCode::SEE_OTHER);
+        assert_eq!(admin.post(&format!("/admin/dead-letters/billing/{}/replay", uuid::Uuid::now_v7()), &csrf, &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(agent.get("/admin/dead-letters").await.status, StatusCode::FORBIDDEN);
     }
 }

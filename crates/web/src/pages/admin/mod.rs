@@ -1,10 +1,13 @@
-//! The back office, under `/admin`: the support desk, customers and orders (agents,
-//! administrators), the catalog (sellers: their own products; administrators: all). Each part
-//! is shown by role; a page of another part is 403. The services check every call again with the person's token,
+//! The back office, under `/admin`: the dashboard, the support desk, customers and orders
+//! (agents, administrators), the catalog (sellers: their own products; administrators: all),
+//! people, delivery options and dead letters (administrators). Each part is shown by role; a
+//! page of another part is 403. The services check every call again with the person's token,
 //! so this gate decides what is shown, not what is allowed.
 
+mod administration;
 mod catalog;
 mod customers;
+mod dashboard;
 mod desk;
 mod orders;
 
@@ -25,11 +28,15 @@ pub(super) fn router() -> Router<State> {
         .merge(orders::router())
         .merge(catalog::router())
         .merge(customers::router())
+        .merge(dashboard::router())
+        .merge(administration::router())
 }
 
 /// A part of the back office, and who works in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// Figures of the day and the week (agents, administrators).
+    Dashboard,
     /// Incidents (agents, administrators).
     Desk,
     /// Customer records (agents, administrators).
@@ -38,35 +45,61 @@ pub enum Part {
     Orders,
     /// Products and stock (sellers, administrators).
     Catalog,
+    /// People and their roles (administrators).
+    Users,
+    /// Delivery options (administrators).
+    Delivery,
+    /// Events that could not be handled (administrators).
+    DeadLetters,
 }
 
 impl Part {
     /// Every part, in the order of the menu.
-    const ALL: [Part; 4] = [Part::Desk, Part::Customers, Part::Orders, Part::Catalog];
+    const ALL: [Part; 8] = [
+        Part::Dashboard,
+        Part::Desk,
+        Part::Customers,
+        Part::Orders,
+        Part::Catalog,
+        Part::Users,
+        Part::Delivery,
+        Part::DeadLetters,
+    ];
 
     /// Whether someone with `role` works here.
     pub fn admits(self, role: &str) -> bool {
         match self {
-            Part::Desk | Part::Customers | Part::Orders => matches!(role, "agent" | "admin"),
+            Part::Dashboard | Part::Desk | Part::Customers | Part::Orders => {
+                matches!(role, "agent" | "admin")
+            }
             Part::Catalog => matches!(role, "seller" | "admin"),
+            Part::Users | Part::Delivery | Part::DeadLetters => role == "admin",
         }
     }
 
     fn path(self) -> &'static str {
         match self {
+            Part::Dashboard => "/admin/dashboard",
             Part::Desk => "/admin/incidents",
             Part::Customers => "/admin/customers",
             Part::Orders => "/admin/orders",
             Part::Catalog => "/admin/products",
+            Part::Users => "/admin/users",
+            Part::Delivery => "/admin/delivery-options",
+            Part::DeadLetters => "/admin/dead-letters",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
+            Part::Dashboard => "admin-nav-dashboard",
             Part::Desk => "admin-nav-desk",
             Part::Customers => "admin-nav-customers",
             Part::Orders => "admin-nav-orders",
             Part::Catalog => "admin-nav-catalog",
+            Part::Users => "admin-nav-users",
+            Part::Delivery => "admin-nav-delivery",
+            Part::DeadLetters => "admin-nav-dead-letters",
         }
     }
 }
