@@ -572,3 +572,4 @@ admin-letters-arrived = Arrived
 admin-letters-replay = Replay
 flash-replayed = Sent back to its handler.
 admin-letters-none = No event is waiting.
+admin-customer-services = Contracted services

@@ -572,3 +572,4 @@ admin-letters-arrived = Llegada
 admin-letters-replay = Reintentar
 flash-replayed = Devuelto a su manejador.
 admin-letters-none = Ningún evento espera.
+admin-customer-services = Servicios contratados

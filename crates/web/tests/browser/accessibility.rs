@@ -9,7 +9,7 @@ use crate::support::spawn_shop;
 const AXE: &str = include_str!("vendor/axe.min.js");
 
 /// The serious and critical violations axe finds on the page, as `rule: targets`.
-async fn serious_violations(browser: &Browser) -> Vec<String> {
+pub async fn serious_violations(browser: &Browser) -> Vec<String> {
     browser
         .client
         .execute(AXE, vec![])

@@ -225,12 +225,28 @@ async fn customer_view(
     let clients = &desk.visit.state.clients;
     let token = desk.token.as_str();
     let customer = clients.customers.record(token, id).await?;
-    // Orders and incidents belong to the account; incidents may name the record only.
-    let incidents_filter = QueueFilter {
-        customer: customer.user_id.is_none().then_some(customer.id),
-        requester: customer.user_id,
+    // Orders belong to the account; an incident names the record, the account, or both.
+    let by_record = QueueFilter {
+        customer: Some(customer.id),
         limit: 50,
         ..QueueFilter::default()
+    };
+    let by_account = customer.user_id.map(|user| QueueFilter {
+        requester: Some(user),
+        limit: 50,
+        ..QueueFilter::default()
+    });
+    let incidents = async {
+        let mut found = clients.support.queue(token, &by_record).await?.items;
+        if let Some(filter) = &by_account {
+            for incident in clients.support.queue(token, filter).await?.items {
+                if found.iter().all(|known| known.id != incident.id) {
+                    found.push(incident);
+                }
+            }
+        }
+        found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok::<_, CallError>(found)
     };
     let orders = async {
         match customer.user_id {
@@ -245,7 +261,7 @@ async fn customer_view(
     let (services, orders, incidents, trail) = tokio::join!(
         clients.customers.services(token, id),
         orders,
-        clients.support.queue(token, &incidents_filter),
+        incidents,
         clients.customers.history(token, id)
     );
     let words = desk.visit.words();
@@ -278,7 +294,6 @@ async fn customer_view(
             .collect(),
         orders: orders?.into_iter().map(|order| row(order, words)).collect(),
         incidents: incidents?
-            .items
             .into_iter()
             .map(|incident| IncidentLine {
                 label: words.t(&format!("desk-status-{}", incident.status)),
