@@ -245,7 +245,7 @@ async fn customer_view(
                 }
             }
         }
-        found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        found.sort_by_key(|incident| std::cmp::Reverse(incident.created_at));
         Ok::<_, CallError>(found)
     };
     let orders = async {
