@@ -573,3 +573,5 @@ admin-letters-replay = Replay
 flash-replayed = Sent back to its handler.
 admin-letters-none = No event is waiting.
 admin-customer-services = Contracted services
+admin-customer-keep = Export, delete, erase
+admin-customer-opened = Opened

@@ -573,3 +573,5 @@ admin-letters-replay = Reintentar
 flash-replayed = Devuelto a su manejador.
 admin-letters-none = Ningún evento espera.
 admin-customer-services = Servicios contratados
+admin-customer-keep = Exportar, borrar, anonimizar
+admin-customer-opened = Abierta

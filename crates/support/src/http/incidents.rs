@@ -113,6 +113,8 @@ pub struct QueueQuery {
     pub customer: Option<Uuid>,
     /// Only opened by this account (user id; staff, as customers see only their own).
     pub requester: Option<Uuid>,
+    /// Only those whose requester has this email, in any case (staff).
+    pub email: Option<String>,
     /// `breached`: an SLA target passed unmet; `due_soon`: a target falls due within an hour;
     /// `on_track`: neither.
     pub sla: Option<SlaFilter>,
@@ -187,6 +189,7 @@ async fn list_incidents(
         on_track_after: matches!(query.sla, Some(SlaFilter::OnTrack)).then_some(soon),
         unassigned: query.unassigned.unwrap_or(false),
         active: query.active.unwrap_or(false),
+        requester_email: query.email.filter(|_| caller.role.is_staff()),
     };
     let rows = store::list_incidents(state.database.pool(), &filter, after.as_ref(), limit + 1)
         .await

@@ -212,6 +212,8 @@ pub struct IncidentFilter {
     pub unassigned: bool,
     /// Only those that still need work (new, open, pending, on hold).
     pub active: bool,
+    /// Only those whose requester has this email (any case).
+    pub requester_email: Option<String>,
 }
 
 /// A position in the queue, which is sorted by due time (none last), then id.
@@ -242,6 +244,7 @@ pub async fn list_incidents(
            AND ($12 IS NULL OR (breached = 0 AND (next_due_at IS NULL OR next_due_at >= $12))) \
            AND ($13 = 0 OR assignee_id IS NULL) \
            AND ($14 = 0 OR status IN ('new', 'open', 'pending', 'on_hold')) \
+           AND ($15 IS NULL OR lower(requester_email) = lower($15)) \
            AND ($9 IS NULL OR COALESCE(next_due_at, '{NO_DUE}') > $9 \
                 OR (COALESCE(next_due_at, '{NO_DUE}') = $9 AND id > $10)) \
          ORDER BY sort_due, id LIMIT $11"
@@ -260,6 +263,7 @@ pub async fn list_incidents(
     .bind(filter.on_track_after.map(to_db))
     .bind(i64::from(filter.unassigned))
     .bind(i64::from(filter.active))
+    .bind(filter.requester_email.clone())
     .fetch_all(pool)
     .await?;
     rows.iter()

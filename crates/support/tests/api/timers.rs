@@ -83,6 +83,10 @@ backend_test! {
         assert_eq!(by_requester, std::slice::from_ref(&theirs));
         let own = ids_of(json_body(app.get(&customer, &format!("/incidents?requester={}", other.id)).await).await);
         assert!(!own.contains(&theirs) && own.contains(&late), "{own:?}");
+        let opened = app.incident(&agent, &theirs).await;
+        let email = text(&opened["requester_email"]).to_uppercase();
+        let by_email = ids_of(json_body(app.get(&agent, &format!("/incidents?email={email}")).await).await);
+        assert_eq!(by_email, std::slice::from_ref(&theirs));
         let history = json_body(app.get(&agent, &format!("/incidents/{late}/history")).await).await;
         assert_eq!(history.as_array().map(|h| h.iter().filter(|e| e["kind"] == "sla_breached").count()), Some(1));
         let paused = app.incident(&agent, &waiting).await;

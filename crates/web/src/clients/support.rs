@@ -195,6 +195,9 @@ pub struct QueueFilter {
     /// Only opened by this account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requester: Option<Uuid>,
+    /// Only those whose requester has this email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// `breached` or `due_soon`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<String>,

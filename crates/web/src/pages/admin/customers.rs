@@ -225,20 +225,32 @@ async fn customer_view(
     let clients = &desk.visit.state.clients;
     let token = desk.token.as_str();
     let customer = clients.customers.record(token, id).await?;
-    // Orders belong to the account; an incident names the record, the account, or both.
-    let by_record = QueueFilter {
-        customer: Some(customer.id),
+    // Orders belong to the account; an incident names the record, the account, or only the
+    // email it was opened with (on the customer's behalf, before the record was known).
+    let filters: Vec<QueueFilter> = [
+        Some(QueueFilter {
+            customer: Some(customer.id),
+            ..QueueFilter::default()
+        }),
+        customer.user_id.map(|user| QueueFilter {
+            requester: Some(user),
+            ..QueueFilter::default()
+        }),
+        Some(QueueFilter {
+            email: Some(customer.email.clone()),
+            ..QueueFilter::default()
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|filter| QueueFilter {
         limit: 50,
-        ..QueueFilter::default()
-    };
-    let by_account = customer.user_id.map(|user| QueueFilter {
-        requester: Some(user),
-        limit: 50,
-        ..QueueFilter::default()
-    });
+        ..filter
+    })
+    .collect();
     let incidents = async {
-        let mut found = clients.support.queue(token, &by_record).await?.items;
-        if let Some(filter) = &by_account {
+        let mut found: Vec<contracts::clients::support::Incident> = Vec::new();
+        for filter in &filters {
             for incident in clients.support.queue(token, filter).await?.items {
                 if found.iter().all(|known| known.id != incident.id) {
                     found.push(incident);

@@ -226,6 +226,7 @@ async fn queue_page(
         sla: known(&params.sla, &SLA_STATES),
         customer: None,
         requester: None,
+        email: None,
         limit: QUEUE_PAGE,
         cursor: params.cursor.clone(),
     };
