@@ -575,3 +575,6 @@ admin-letters-none = No event is waiting.
 admin-customer-services = Contracted services
 admin-customer-keep = Export, delete, erase
 admin-customer-opened = Opened
+admin-orders-from = Placed from
+admin-orders-until = Placed until
+admin-orders-day-error = Choose days such as 2026-12-01; the others were left out.

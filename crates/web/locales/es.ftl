@@ -575,3 +575,6 @@ admin-letters-none = Ningún evento espera.
 admin-customer-services = Servicios contratados
 admin-customer-keep = Exportar, borrar, anonimizar
 admin-customer-opened = Abierta
+admin-orders-from = Hechos desde
+admin-orders-until = Hechos hasta
+admin-orders-day-error = Elige días como 2026-12-01; los demás se ignoraron.

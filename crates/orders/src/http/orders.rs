@@ -25,6 +25,10 @@ use crate::app::views::OrderView;
 use crate::domain::status::OrderStatus;
 use crate::store::OrderFilter;
 
+/// How the list's days are written.
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
 pub(super) fn router() -> OpenApiRouter<State> {
     OpenApiRouter::new()
         .routes(routes!(checkout_cart))
@@ -90,6 +94,12 @@ pub struct OrderQuery {
     pub status: Option<OrderStatus>,
     /// Only this customer's (user id; staff only).
     pub customer: Option<Uuid>,
+    /// Only placed on or after this day (`YYYY-MM-DD`, UTC).
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Only placed on or before this day (`YYYY-MM-DD`, UTC).
+    #[param(format = Date)]
+    pub until: Option<String>,
     /// How many, 1 to 100 (default 20).
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
@@ -115,9 +125,20 @@ async fn list_orders(
         cursor: query.cursor,
     };
     let limit = paging.limit()?;
+    let day = |field: &str, text: Option<&str>| {
+        text.map(|text| {
+            time::Date::parse(text, DAY)
+                .map(|day| day.midnight().assume_utc())
+                .map_err(|_| ApiError::invalid(field, "invalid", "a day written YYYY-MM-DD"))
+        })
+        .transpose()
+    };
     let filter = OrderFilter {
         user_id: query.customer,
         status: query.status,
+        placed_from: day("from", query.from.as_deref())?,
+        placed_before: day("until", query.until.as_deref())?
+            .map(|midnight| midnight + time::Duration::DAY),
     };
     let found = orders::list(&state, &caller, filter, paging.after_id()?, limit).await?;
     let page = Page::from_rows(found, limit, |order| order.id.to_string());

@@ -293,6 +293,10 @@ pub struct OrderFilter {
     pub user_id: Option<Uuid>,
     /// Only in this state.
     pub status: Option<OrderStatus>,
+    /// Only placed at or after this time.
+    pub placed_from: Option<OffsetDateTime>,
+    /// Only placed before this time.
+    pub placed_before: Option<OffsetDateTime>,
 }
 
 /// Orders, newest first, after the cursor's id; up to `limit + 1` (the extra says there is more).
@@ -304,12 +308,15 @@ pub async fn list_orders(
 ) -> Result<Vec<Order>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orders WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR status = $2) \
-         AND ($3 = '' OR id < $3) ORDER BY id DESC LIMIT $4"
+         AND ($3 = '' OR id < $3) AND ($5 = '' OR created_at >= $5) \
+         AND ($6 = '' OR created_at < $6) ORDER BY id DESC LIMIT $4"
     ))
     .bind(filter.user_id.map(|id| id.to_string()).unwrap_or_default())
     .bind(filter.status.map(OrderStatus::as_str).unwrap_or_default())
     .bind(before.map(|id| id.to_string()).unwrap_or_default())
     .bind(i64::from(limit) + 1)
+    .bind(filter.placed_from.map(to_db).unwrap_or_default())
+    .bind(filter.placed_before.map(to_db).unwrap_or_default())
     .fetch_all(&mut *connection)
     .await?;
     let mut orders = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;

@@ -243,5 +243,18 @@ backend_test! {
             assert!(response.status().is_client_error() && response.status() != StatusCode::NOT_FOUND, "{bad}: {}", response.status());
         }
         assert_problem(shop.get(&ana.token, "/api/orders/sales").await, StatusCode::FORBIDDEN).await;
+        // The list by the day placed (UTC), both ends included.
+        let today = time::OffsetDateTime::now_utc().date();
+        let count = |page: serde_json::Value| page["items"].as_array().map_or(0, Vec::len);
+        let on = |from: time::Date, until: time::Date| format!("/api/orders?from={from}&until={until}");
+        assert_eq!(count(json_body(shop.get(&shop.admin, &on(today, today)).await).await), 4);
+        let tomorrow = today + time::Duration::DAY;
+        let yesterday = today - time::Duration::DAY;
+        assert_eq!(count(json_body(shop.get(&shop.admin, &format!("/api/orders?from={tomorrow}")).await).await), 0);
+        assert_eq!(count(json_body(shop.get(&shop.admin, &format!("/api/orders?until={yesterday}")).await).await), 0);
+        assert_eq!(count(json_body(shop.get(&shop.admin, &format!("/api/orders?status=paid&from={yesterday}")).await).await), 2);
+        for bad in ["from=yesterday", "until=2026-13-01", "from=2026-1-1"] {
+            assert_problem(shop.get(&shop.admin, &format!("/api/orders?{bad}")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     }
 }

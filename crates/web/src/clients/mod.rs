@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 pub use catalog::{CatalogClient, ProductQuery};
 pub use customers::CustomersClient;
 pub use identity::IdentityClient;
-pub use orders::{CheckoutOutcome, OrdersClient, Shopper};
+pub use orders::{CheckoutOutcome, OrderFilter, OrdersClient, Shopper};
 pub use support::{QueueFilter, SupportClient};
 
 use crate::error::PageError;

@@ -236,34 +236,15 @@ impl OrdersClient {
         exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
     }
 
-    /// A page of every customer's orders (staff), newest first, in `status` and of `customer`
-    /// (a user id) when given.
+    /// A page of every customer's orders (staff), newest first, as `filter` narrows them.
     pub async fn all_orders(
         &self,
         token: &str,
-        status: Option<&str>,
-        customer: Option<Uuid>,
-        cursor: Option<&str>,
+        filter: &OrderFilter,
     ) -> Result<Page<Order>, CallError> {
-        #[derive(serde::Serialize)]
-        struct ListQuery<'a> {
-            limit: u32,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            status: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            customer: Option<Uuid>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            cursor: Option<&'a str>,
-        }
-        let query = ListQuery {
-            limit: 50,
-            status,
-            customer,
-            cursor,
-        };
         let path = format!(
             "{PREFIX}?{}",
-            serde_urlencoded::to_string(query).unwrap_or_default()
+            serde_urlencoded::to_string(filter).unwrap_or_default()
         );
         exchange(&self.0, Method::GET, &path, Some(token), &[], NO_BODY).await
     }
@@ -292,4 +273,26 @@ impl OrdersClient {
         let path = format!("{PREFIX}/{id}/delivered");
         exchange(&self.0, Method::POST, &path, Some(token), &[], NO_BODY).await
     }
+}
+
+/// Which orders staff list, as `GET /api/orders` takes it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OrderFilter {
+    /// Page size.
+    pub limit: u32,
+    /// Only in this state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Only this customer's (user id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Uuid>,
+    /// Placed on or after this day (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Placed on or before this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Where the page starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }

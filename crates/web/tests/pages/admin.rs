@@ -215,6 +215,14 @@ backend_test! {
         assert!(list.html.contains(&format!("/admin/orders/{order}")));
         let paid = agent.get(&format!("/admin/orders?status=paid&customer={customer_id}")).await;
         assert!(paid.html.contains(&format!("/admin/orders/{order}")) && paid.html.contains(&format!("/admin/orders/{other}")));
+        let today = time::OffsetDateTime::now_utc().date();
+        let dated = agent.get(&format!("/admin/orders?from={today}&until={today}")).await;
+        assert!(dated.html.contains(&format!("/admin/orders/{order}")));
+        let later = agent.get(&format!("/admin/orders?from={}", today + time::Duration::DAY)).await;
+        assert!(!later.html.contains(&format!("/admin/orders/{order}")));
+        let junk = agent.get("/admin/orders?from=last+week").await;
+        assert_eq!(junk.status, StatusCode::OK);
+        assert!(junk.html.contains("id=\"o-day-error\""), "a day that is not one is said so");
         let shipped = agent.get("/admin/orders?status=shipped").await;
         assert!(!shipped.html.contains(&format!("/admin/orders/{order}")));
         for path in ["/admin/orders?cursor=forged", "/account/orders?cursor=forged"] {

@@ -19,7 +19,7 @@ use super::super::orders::{OrderRow, row};
 use super::super::{FieldErrors, parse_id, render, render_with, see};
 use super::{Backstage, MenuLink, Part};
 use crate::State;
-use crate::clients::{CallError, QueueFilter};
+use crate::clients::{CallError, OrderFilter, QueueFilter};
 use crate::csrf::Form;
 use crate::error::PageError;
 use crate::layout::{Layout, Visit};
@@ -262,11 +262,18 @@ async fn customer_view(
     };
     let orders = async {
         match customer.user_id {
-            Some(user) => clients
-                .orders
-                .all_orders(token, None, Some(user), None)
-                .await
-                .map(|page| page.items),
+            Some(user) => {
+                let filter = OrderFilter {
+                    limit: 50,
+                    customer: Some(user),
+                    ..OrderFilter::default()
+                };
+                clients
+                    .orders
+                    .all_orders(token, &filter)
+                    .await
+                    .map(|page| page.items)
+            }
             None => Ok(Vec::new()),
         }
     };

@@ -16,7 +16,7 @@ use super::super::orders::{OrderDetails, OrderRow, row};
 use super::super::{FieldErrors, parse_id, render, render_with, see};
 use super::{Backstage, MenuLink, Part};
 use crate::State;
-use crate::clients::CallError;
+use crate::clients::{CallError, OrderFilter};
 use crate::csrf::Form;
 use crate::error::PageError;
 use crate::layout::{Layout, Visit};
@@ -47,6 +47,12 @@ struct ListParams {
     /// A customer's user id.
     #[serde(default)]
     customer: String,
+    /// Placed on or after this day.
+    #[serde(default)]
+    from: String,
+    /// Placed on or before this day.
+    #[serde(default)]
+    until: String,
     cursor: Option<String>,
 }
 
@@ -60,6 +66,9 @@ struct OrdersView {
     statuses: Vec<(&'static str, String, bool)>,
     customer: String,
     customer_error: Option<String>,
+    from: String,
+    until: String,
+    day_error: Option<String>,
     next: Option<String>,
 }
 
@@ -76,12 +85,32 @@ async fn orders_page(
     let customer = customer_text.parse::<Uuid>().ok();
     let customer_error = (!customer_text.is_empty() && customer.is_none())
         .then(|| words.t("admin-orders-customer-error"));
+    // Days as a date field sends them; anything else is ignored and said so.
+    let day = |text: &str| {
+        let text = text.trim();
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(text, format)
+            .ok()
+            .map(|_| text.to_owned())
+    };
+    let (from, until) = (day(&params.from), day(&params.until));
+    let day_error = ((!params.from.trim().is_empty() && from.is_none())
+        || (!params.until.trim().is_empty() && until.is_none()))
+    .then(|| words.t("admin-orders-day-error"));
+    let filter = OrderFilter {
+        limit: 50,
+        status: status.map(str::to_owned),
+        customer,
+        from: from.clone(),
+        until: until.clone(),
+        cursor: params.cursor.clone(),
+    };
     let page = match desk
         .visit
         .state
         .clients
         .orders
-        .all_orders(&desk.token, status, customer, params.cursor.as_deref())
+        .all_orders(&desk.token, &filter)
         .await
     {
         Ok(page) => page,
@@ -93,11 +122,15 @@ async fn orders_page(
     };
     let next = page.next_cursor.map(|cursor| {
         let mut pairs = vec![("cursor", cursor)];
-        if let Some(status) = status {
-            pairs.push(("status", status.to_owned()));
-        }
-        if let Some(customer) = customer {
-            pairs.push(("customer", customer.to_string()));
+        for (name, value) in [
+            ("status", filter.status.clone()),
+            ("customer", customer.map(|id| id.to_string())),
+            ("from", from.clone()),
+            ("until", until.clone()),
+        ] {
+            if let Some(value) = value {
+                pairs.push((name, value));
+            }
         }
         format!(
             "/admin/orders?{}",
@@ -122,6 +155,9 @@ async fn orders_page(
             .collect(),
         customer: customer_text.to_owned(),
         customer_error,
+        from: params.from.trim().to_owned(),
+        until: params.until.trim().to_owned(),
+        day_error,
         next,
         layout: desk.layout(),
         menu: desk.menu,
