@@ -578,3 +578,6 @@ admin-customer-opened = Opened
 admin-orders-from = Placed from
 admin-orders-until = Placed until
 admin-orders-day-error = Choose days such as 2026-12-01; the others were left out.
+admin-product-edit = Change the details
+admin-product-stale = Someone changed this product meanwhile; this is it as it is now. Make your change again if it still applies.
+flash-product-saved = Saved.

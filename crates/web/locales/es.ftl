@@ -578,3 +578,6 @@ admin-customer-opened = Abierta
 admin-orders-from = Hechos desde
 admin-orders-until = Hechos hasta
 admin-orders-day-error = Elige días como 2026-12-01; los demás se ignoraron.
+admin-product-edit = Cambiar los datos
+admin-product-stale = Alguien cambió este producto mientras tanto; así está ahora. Repite tu cambio si aún procede.
+flash-product-saved = Guardado.

@@ -37,6 +37,9 @@ pub struct Product {
     /// The seller who lists it (none: the shop's own).
     #[serde(default)]
     pub seller_id: Option<Uuid>,
+    /// Its version (the `ETag`).
+    #[serde(default)]
+    pub version: i64,
     /// The mean of its reviews' ratings, when it has any.
     pub rating_average: Option<f64>,
     /// How many reviews it has.

@@ -150,6 +150,31 @@ impl CatalogClient {
         .await
     }
 
+    /// Changes a product, if it is still at `version` (else 412); `change` is the body of
+    /// `PATCH /api/catalog/products/{id}`.
+    pub async fn change(
+        &self,
+        token: &str,
+        id: Uuid,
+        version: i64,
+        change: &serde_json::Value,
+    ) -> Result<Product, CallError> {
+        let path = format!("{PREFIX}/products/{id}");
+        let if_match = format!("\"{version}\"");
+        let headers = [("if-match", if_match.as_str())];
+        let changed = exchange(
+            &self.client,
+            Method::PATCH,
+            &path,
+            Some(token),
+            &headers,
+            Some(change),
+        )
+        .await;
+        self.cache.forget(&id.to_string());
+        changed
+    }
+
     /// Archives a product: no longer sold, still named by old orders.
     pub async fn archive(&self, token: &str, id: Uuid) -> Result<(), CallError> {
         let path = format!("{PREFIX}/products/{id}");

@@ -317,6 +317,36 @@ backend_test! {
             assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{delta} {reason}");
             assert!(refused.html.contains("class=\"field-error\""), "{delta}: {}", refused.html);
         }
+        // The details change with the version read; the stock stays.
+        let edit = seller.get(&format!("/admin/products/{product}/edit")).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        assert_eq!(edit.field("name").as_deref(), Some("Poemas del mar"));
+        assert_eq!(edit.field("isbn").as_deref(), Some("9780306406157"));
+        assert!(!edit.html.contains("name=\"kind\"") && !edit.html.contains("name=\"stock\""));
+        let version = edit.field("version").unwrap_or_default();
+        fn changed<'a>(version: &'a str, isbn: &'a str, category: &'a str) -> Vec<(&'a str, &'a str)> {
+            vec![
+                ("version", version), ("name", "Poemas del mar, nueva edición"), ("description", "Verses."),
+                ("price", "14"), ("currency", "EUR"), ("tags", "poetry"), ("author", "Rosalía de Castro"),
+                ("isbn", isbn), ("year", "1880"), ("category", category),
+            ]
+        }
+        let fields = changed(&version, "12345", &category);
+        let wrong = seller.post(&format!("/admin/products/{product}/edit"), &csrf, &fields).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.html.contains("id=\"p-isbn-error\""));
+        let fields = changed(&version, "9780306406157", &category);
+        let saved = seller.post(&format!("/admin/products/{product}/edit"), &csrf, &fields).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let page = seller.get(&format!("/admin/products/{product}")).await;
+        page.assert_says("Poemas del mar, nueva edición");
+        page.assert_says("€14.00");
+        page.assert_says("7");
+        let stale = seller.post(&format!("/admin/products/{product}/edit"), &csrf, &fields).await;
+        assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+        stale.assert_says("changed this product meanwhile");
+        assert_eq!(stale.field("name").as_deref(), Some("Poemas del mar, nueva edición"), "as it is now");
+
         let shown = shop.visitor().get(&format!("/products/{product}")).await;
         shown.assert_says("Poemas del mar");
         shown.assert_says("In stock (7)");
@@ -327,6 +357,7 @@ backend_test! {
         let (rival, ..) = shop.person("Otra Librería", "seller").await;
         assert!(!rival.get("/admin/products").await.says("Poemas del mar"));
         assert_eq!(rival.get(&format!("/admin/products/{product}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(rival.get(&format!("/admin/products/{product}/edit")).await.status, StatusCode::NOT_FOUND);
         let csrf = rival.csrf().await;
         assert_eq!(rival.post(&stock, &csrf, &[("delta", "-7"), ("reason", "mine now")]).await.status, StatusCode::NOT_FOUND);
         assert_eq!(rival.post(&format!("/admin/products/{product}/archive"), &csrf, &[]).await.status, StatusCode::NOT_FOUND);

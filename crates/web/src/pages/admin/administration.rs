@@ -256,7 +256,7 @@ async fn delivery_view(
 }
 
 /// An amount as typed in a form: `12.50`, or `1500` in a currency without cents.
-fn major_units(money: &Money) -> String {
+pub(super) fn major_units(money: &Money) -> String {
     let (whole, cents) = (money.amount / 100, money.amount % 100);
     format!("{whole}.{cents:02}")
 }

@@ -29,6 +29,7 @@ pub(super) fn router() -> Router<State> {
         .route("/admin/products", get(products_page).post(create))
         .route("/admin/products/new", get(new_product_page))
         .route("/admin/products/{id}", get(product_page))
+        .route("/admin/products/{id}/edit", get(edit_page).post(edit))
         .route("/admin/products/{id}/stock", post(adjust))
         .route("/admin/products/{id}/archive", post(archive))
 }
@@ -283,6 +284,9 @@ async fn archive(
 /// The form that lists a product: the common fields and those of each kind.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProductForm {
+    /// The version the edit form was drawn from (editing only).
+    #[serde(default)]
+    pub version: String,
     /// `book`, `pet` or `item`.
     #[serde(default)]
     pub kind: String,
@@ -336,6 +340,7 @@ pub struct ProductForm {
 impl Default for ProductForm {
     fn default() -> Self {
         Self {
+            version: String::new(),
             kind: "book".to_owned(),
             name: String::new(),
             description: String::new(),
@@ -356,12 +361,15 @@ impl Default for ProductForm {
     }
 }
 
-/// "List a product".
+/// "List a product", or change one (`editing`: its id; the kind and the stock do not change
+/// here).
 #[derive(Template)]
 #[template(path = "admin/new_product.html")]
 struct NewProductView {
     layout: Layout,
     menu: Vec<MenuLink>,
+    editing: Option<Uuid>,
+    stale: bool,
     form: ProductForm,
     kinds: Vec<(&'static str, String)>,
     categories: Vec<(Uuid, String)>,
@@ -383,6 +391,7 @@ fn flatten(categories: &[Category], depth: usize, into: &mut Vec<(Uuid, String)>
 
 async fn new_product_view(
     desk: &Backstage,
+    editing: Option<Uuid>,
     form: ProductForm,
     errors: FieldErrors,
 ) -> Result<NewProductView, PageError> {
@@ -401,6 +410,8 @@ async fn new_product_view(
             .collect(),
         currencies: CURRENCIES,
         categories,
+        editing,
+        stale: false,
         form,
         errors,
         layout: desk.layout(),
@@ -410,7 +421,8 @@ async fn new_product_view(
 
 async fn new_product_page(visit: Visit) -> Result<Response, PageError> {
     let desk = Backstage::enter(visit, Part::Catalog).await?;
-    render(&new_product_view(&desk, ProductForm::default(), FieldErrors::default()).await?)
+    let view = new_product_view(&desk, None, ProductForm::default(), FieldErrors::default());
+    render(&view.await?)
 }
 
 /// A whole number typed in a form: none when empty, an error message when not a number.
@@ -507,6 +519,30 @@ fn product_body(form: &ProductForm, words: Words) -> Result<Value, FieldErrors> 
     Ok(body)
 }
 
+/// The catalog's messages beside the form's fields.
+fn product_errors(refusal: &crate::clients::Refusal) -> FieldErrors {
+    let mut errors = FieldErrors::from_refusal(
+        refusal,
+        &[
+            ("category_id", "category"),
+            ("price.amount", "price"),
+            ("price.currency", "price"),
+            ("attributes.author", "author"),
+            ("attributes.isbn", "isbn"),
+            ("attributes.publisher", "publisher"),
+            ("attributes.year", "year"),
+            ("attributes.species", "species"),
+            ("attributes.breed", "breed"),
+            ("attributes.age_months", "age_months"),
+            ("attributes.sex", "sex"),
+        ],
+    );
+    if errors.is_empty() {
+        errors.add("name", refusal.problem.detail.clone().unwrap_or_default());
+    }
+    errors
+}
+
 async fn create(visit: Visit, Form(form): Form<ProductForm>) -> Result<Response, PageError> {
     let desk = Backstage::enter(visit, Part::Catalog).await?;
     let words = desk.visit.words();
@@ -530,30 +566,111 @@ async fn create(visit: Visit, Form(form): Form<ProductForm>) -> Result<Response,
                     StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
                 ) =>
             {
-                let mut errors = FieldErrors::from_refusal(
-                    &refusal,
-                    &[
-                        ("category_id", "category"),
-                        ("price.amount", "price"),
-                        ("price.currency", "price"),
-                        ("attributes.author", "author"),
-                        ("attributes.isbn", "isbn"),
-                        ("attributes.publisher", "publisher"),
-                        ("attributes.year", "year"),
-                        ("attributes.species", "species"),
-                        ("attributes.breed", "breed"),
-                        ("attributes.age_months", "age_months"),
-                        ("attributes.sex", "sex"),
-                    ],
-                );
-                if errors.is_empty() {
-                    errors.add("name", refusal.problem.detail.clone().unwrap_or_default());
-                }
-                errors
+                product_errors(&refusal)
             }
             Err(error) => return Err(error.into()),
         },
     };
-    let view = new_product_view(&desk, form, errors).await?;
+    let view = new_product_view(&desk, None, form, errors).await?;
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+}
+
+impl ProductForm {
+    /// The edit form of `product`, as it is now.
+    fn of(product: &Product) -> Self {
+        let attribute = |name: &str| match product.attributes.get(name) {
+            Some(Value::String(text)) => text.clone(),
+            Some(Value::Number(number)) => number.to_string(),
+            _ => String::new(),
+        };
+        Self {
+            version: product.version.to_string(),
+            kind: product.kind.clone(),
+            name: product.name.clone(),
+            description: product.description.clone(),
+            category: product.category_id.to_string(),
+            price: super::administration::major_units(&product.price),
+            currency: product.price.currency.clone(),
+            stock: product.stock.to_string(),
+            tags: product.tags.join(", "),
+            author: attribute("author"),
+            isbn: attribute("isbn"),
+            publisher: attribute("publisher"),
+            year: attribute("year"),
+            species: attribute("species"),
+            breed: attribute("breed"),
+            age_months: attribute("age_months"),
+            sex: attribute("sex"),
+        }
+    }
+}
+
+async fn edit_page(visit: Visit, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let desk = Backstage::enter(visit, Part::Catalog).await?;
+    let product = managed(&desk, id).await?;
+    let form = ProductForm::of(&product);
+    render(&new_product_view(&desk, Some(id), form, FieldErrors::default()).await?)
+}
+
+/// Changes a product with the version its form was drawn from: the kind and the stock stay (the
+/// stock moves by adjustments); a change made meanwhile (412) draws the product as it is now.
+async fn edit(
+    visit: Visit,
+    Path(id): Path<String>,
+    Form(mut form): Form<ProductForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let desk = Backstage::enter(visit, Part::Catalog).await?;
+    let product = managed(&desk, id).await?;
+    let version = form
+        .version
+        .parse::<i64>()
+        .map_err(|_| PageError::BadRequest)?;
+    let words = desk.visit.words();
+    form.kind.clone_from(&product.kind);
+    form.stock = String::new();
+    let errors = match product_body(&form, words) {
+        Err(errors) => errors,
+        Ok(mut body) => {
+            if let Some(fields) = body.as_object_mut() {
+                fields.remove("kind");
+                fields.remove("stock");
+            }
+            let catalog = &desk.visit.state.clients.catalog;
+            match catalog.change(&desk.token, id, version, &body).await {
+                Ok(_) => {
+                    desk.visit.flash(words.t("flash-product-saved")).await?;
+                    return Ok(see(format!("/admin/products/{id}")));
+                }
+                Err(CallError::Refused(refusal))
+                    if refusal.status == StatusCode::PRECONDITION_FAILED =>
+                {
+                    let current = managed(&desk, id).await?;
+                    let mut view = new_product_view(
+                        &desk,
+                        Some(id),
+                        ProductForm::of(&current),
+                        FieldErrors::default(),
+                    )
+                    .await?;
+                    view.stale = true;
+                    return render_with(StatusCode::PRECONDITION_FAILED, &view);
+                }
+                Err(CallError::Refused(refusal))
+                    if matches!(
+                        refusal.status,
+                        StatusCode::UNPROCESSABLE_ENTITY
+                            | StatusCode::BAD_REQUEST
+                            | StatusCode::CONFLICT
+                    ) =>
+                {
+                    product_errors(&refusal)
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    };
+    let view = new_product_view(&desk, Some(id), form, errors).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
 }
