@@ -175,6 +175,68 @@ impl CatalogClient {
         changed
     }
 
+    /// Makes a category (administrators): `{name, parent_id}`.
+    pub async fn create_category(
+        &self,
+        token: &str,
+        category: &serde_json::Value,
+    ) -> Result<Category, CallError> {
+        let path = format!("{PREFIX}/categories");
+        let made = exchange(
+            &self.client,
+            Method::POST,
+            &path,
+            Some(token),
+            &[],
+            Some(category),
+        )
+        .await;
+        self.cache.forget("/categories");
+        made
+    }
+
+    /// Renames or moves a category (administrators): `{name}` or `{parent_id}`.
+    pub async fn change_category(
+        &self,
+        token: &str,
+        id: Uuid,
+        change: &serde_json::Value,
+    ) -> Result<Category, CallError> {
+        let path = format!("{PREFIX}/categories/{id}");
+        let changed = exchange(
+            &self.client,
+            Method::PATCH,
+            &path,
+            Some(token),
+            &[],
+            Some(change),
+        )
+        .await;
+        self.cache.forget("/categories");
+        changed
+    }
+
+    /// Deletes an empty category (administrators).
+    pub async fn delete_category(&self, token: &str, id: Uuid) -> Result<(), CallError> {
+        let path = format!("{PREFIX}/categories/{id}");
+        let deleted = super::act(&self.client, Method::DELETE, &path, token).await;
+        self.cache.forget("/categories");
+        deleted
+    }
+
+    /// Deletes a review (administrators, or its author).
+    pub async fn delete_review(
+        &self,
+        token: &str,
+        product: Uuid,
+        review: Uuid,
+    ) -> Result<(), CallError> {
+        let path = format!("{PREFIX}/products/{product}/reviews/{review}");
+        let deleted = super::act(&self.client, Method::DELETE, &path, token).await;
+        self.cache.forget(&product.to_string());
+        deleted
+    }
+
     /// Archives a product: no longer sold, still named by old orders.
     pub async fn archive(&self, token: &str, id: Uuid) -> Result<(), CallError> {
         let path = format!("{PREFIX}/products/{id}");

@@ -34,13 +34,13 @@ backend_test! {
         let admin = shop.administrator().await;
         let parts = [
             "/admin/incidents", "/admin/orders", "/admin/products", "/admin/products/new", "/admin/customers",
-            "/admin/dashboard", "/admin/users", "/admin/delivery-options", "/admin/dead-letters",
+            "/admin/dashboard", "/admin/users", "/admin/delivery-options", "/admin/dead-letters", "/admin/categories",
         ];
-        let allowed: [(&crate::support::Visitor, &str, [bool; 9]); 4] = [
-            (&customer, "customer", [false, false, false, false, false, false, false, false, false]),
-            (&seller, "seller", [false, false, true, true, false, false, false, false, false]),
-            (&agent, "agent", [true, true, false, false, true, true, false, false, false]),
-            (&admin, "admin", [true, true, true, true, true, true, true, true, true]),
+        let allowed: [(&crate::support::Visitor, &str, [bool; 10]); 4] = [
+            (&customer, "customer", [false, false, false, false, false, false, false, false, false, false]),
+            (&seller, "seller", [false, false, true, true, false, false, false, false, false, false]),
+            (&agent, "agent", [true, true, false, false, true, true, false, false, false, false]),
+            (&admin, "admin", [true, true, true, true, true, true, true, true, true, true]),
         ];
         for (who, role, expected) in allowed {
             for (path, allowed) in parts.iter().zip(expected) {
@@ -552,5 +552,58 @@ backend_test! {
         assert_eq!(missing.status, StatusCode::SEE_OTHER);
         assert_eq!(admin.post(&format!("/admin/dead-letters/billing/{}/replay", uuid::Uuid::now_v7()), &csrf, &[]).await.status, StatusCode::NOT_FOUND);
         assert_eq!(agent.get("/admin/dead-letters").await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+backend_test! {
+    async fn an_administrator_shapes_the_category_tree_and_removes_a_review(backend) {
+        let shop = spawn_shop(backend).await;
+        let admin = shop.administrator().await;
+        let (seller, ..) = shop.person("Libros Sol", "seller").await;
+        assert_eq!(seller.get("/admin/categories").await.status, StatusCode::FORBIDDEN);
+        let page = admin.get("/admin/categories").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = page.csrf();
+        assert_eq!(admin.post("/admin/categories", &csrf, &[("name", "Poetry"), ("parent", "")]).await.status, StatusCode::SEE_OTHER);
+        let page = admin.get("/admin/categories").await;
+        page.assert_says("Category made.");
+        let poetry = row_link(&page, "action=\"/admin/categories/", "value=\"Poetry\"");
+        assert_eq!(admin.post("/admin/categories", &csrf, &[("name", "Sonnets"), ("parent", &poetry)]).await.status, StatusCode::SEE_OTHER);
+        let page = admin.get("/admin/categories").await;
+        assert!(page.html.contains("— </span>"), "a child is indented");
+        let sonnets = row_link(&page, "action=\"/admin/categories/", "value=\"Sonnets\"");
+        // Not inside itself; not deleted while it holds a category.
+        admin.post(&format!("/admin/categories/{poetry}"), &csrf, &[("parent", &sonnets)]).await;
+        assert!(admin.get("/admin/categories").await.html.contains("class=\"flash\""));
+        admin.post(&format!("/admin/categories/{poetry}/delete"), &csrf, &[]).await;
+        admin.get("/admin/categories").await.assert_says("Poetry");
+        admin.post(&format!("/admin/categories/{sonnets}"), &csrf, &[("name", "Sonnets and odes")]).await;
+        admin.post(&format!("/admin/categories/{sonnets}"), &csrf, &[("parent", "")]).await;
+        let page = admin.get("/admin/categories").await;
+        page.assert_says("Category changed.");
+        assert!(page.html.contains("value=\"Sonnets and odes\""));
+        assert_eq!(admin.post(&format!("/admin/categories/{poetry}/delete"), &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        let page = admin.get("/admin/categories").await;
+        page.assert_says("Category deleted.");
+        assert!(!page.html.contains("value=\"Poetry\""));
+        assert_eq!(admin.post(&format!("/admin/categories/{sonnets}"), &csrf, &[("parent", "nowhere")]).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(admin.post(&format!("/admin/categories/{sonnets}"), &csrf, &[]).await.status, StatusCode::BAD_REQUEST);
+
+        // A review, removed by an administrator from the product's page.
+        let book = shop.product_id("quixote").await;
+        let (_, email, _) = shop.person("Ana Pérez", "customer").await;
+        let token = shop.api_login(&email, crate::support::PASSWORD).await;
+        let (status, review) = shop.api(Method::POST, &token, &format!("/api/catalog/products/{book}/reviews"), Some(serde_json::json!({"rating": 1, "comment": "Spam spam spam"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{review}");
+        let review = review["id"].as_str().unwrap_or_default().to_owned();
+        let page = admin.get(&format!("/admin/products/{book}")).await;
+        page.assert_says("Spam spam spam");
+        let delete = format!("/admin/products/{book}/reviews/{review}/delete");
+        assert_eq!(admin.post(&delete, &csrf, &[]).await.status, StatusCode::SEE_OTHER);
+        let page = admin.get(&format!("/admin/products/{book}")).await;
+        page.assert_says("Review deleted.");
+        assert!(!page.says("Spam spam spam"));
+        assert_eq!(admin.post(&delete, &csrf, &[]).await.status, StatusCode::SEE_OTHER, "told it is gone");
+        assert_eq!(seller.post(&delete, &seller.csrf().await, &[]).await.status, StatusCode::FORBIDDEN);
     }
 }

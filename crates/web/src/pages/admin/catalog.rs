@@ -32,6 +32,10 @@ pub(super) fn router() -> Router<State> {
         .route("/admin/products/{id}/edit", get(edit_page).post(edit))
         .route("/admin/products/{id}/stock", post(adjust))
         .route("/admin/products/{id}/archive", post(archive))
+        .route(
+            "/admin/products/{id}/reviews/{review}/delete",
+            post(delete_review),
+        )
 }
 
 const KINDS: [&str; 3] = ["book", "pet", "item"];
@@ -155,6 +159,8 @@ struct ProductView {
     menu: Vec<MenuLink>,
     row: ProductRow,
     history: Vec<AdjustmentRow>,
+    reviews: Vec<contracts::clients::catalog::Review>,
+    admin: bool,
     form: AdjustmentForm,
     errors: FieldErrors,
 }
@@ -166,13 +172,10 @@ async fn product_view(
     errors: FieldErrors,
 ) -> Result<ProductView, PageError> {
     let product = managed(desk, id).await?;
-    let history = desk
-        .visit
-        .state
-        .clients
-        .catalog
-        .stock_history(&desk.token, id)
-        .await?;
+    let catalog = &desk.visit.state.clients.catalog;
+    let (history, reviews) =
+        tokio::join!(catalog.stock_history(&desk.token, id), catalog.reviews(id));
+    let history = history?;
     let words = desk.visit.words();
     Ok(ProductView {
         history: history
@@ -186,6 +189,8 @@ async fn product_view(
             })
             .collect(),
         row: product_row(product, words),
+        reviews: reviews?.items,
+        admin: desk.is_admin(),
         form,
         errors,
         layout: desk.layout(),
@@ -673,4 +678,34 @@ async fn edit(
     };
     let view = new_product_view(&desk, Some(id), form, errors).await?;
     render_with(StatusCode::UNPROCESSABLE_ENTITY, &view)
+}
+
+/// Deletes a review of a product (administrators).
+async fn delete_review(
+    visit: Visit,
+    Path((id, review)): Path<(String, String)>,
+    Form(_): Form<super::super::cart::EmptyForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let review = parse_id(&review)?;
+    let desk = Backstage::enter(visit, Part::Catalog).await?;
+    if !desk.is_admin() {
+        return Err(PageError::Forbidden);
+    }
+    let words = desk.visit.words();
+    match desk
+        .visit
+        .state
+        .clients
+        .catalog
+        .delete_review(&desk.token, id, review)
+        .await
+    {
+        Ok(()) => desk.visit.flash(words.t("flash-review-deleted")).await?,
+        Err(CallError::Refused(refusal)) if refusal.status == StatusCode::NOT_FOUND => {
+            desk.visit.flash(words.t("flash-review-gone")).await?;
+        }
+        Err(error) => return Err(error.into()),
+    }
+    Ok(see(format!("/admin/products/{id}#reviews")))
 }

@@ -6,6 +6,7 @@
 
 mod administration;
 mod catalog;
+mod categories;
 mod customers;
 mod dashboard;
 mod desk;
@@ -30,6 +31,7 @@ pub(super) fn router() -> Router<State> {
         .merge(customers::router())
         .merge(dashboard::router())
         .merge(administration::router())
+        .merge(categories::router())
 }
 
 /// A part of the back office, and who works in it.
@@ -45,6 +47,8 @@ pub enum Part {
     Orders,
     /// Products and stock (sellers, administrators).
     Catalog,
+    /// The category tree (administrators).
+    Categories,
     /// People and their roles (administrators).
     Users,
     /// Delivery options (administrators).
@@ -55,12 +59,13 @@ pub enum Part {
 
 impl Part {
     /// Every part, in the order of the menu.
-    const ALL: [Part; 8] = [
+    const ALL: [Part; 9] = [
         Part::Dashboard,
         Part::Desk,
         Part::Customers,
         Part::Orders,
         Part::Catalog,
+        Part::Categories,
         Part::Users,
         Part::Delivery,
         Part::DeadLetters,
@@ -73,7 +78,7 @@ impl Part {
                 matches!(role, "agent" | "admin")
             }
             Part::Catalog => matches!(role, "seller" | "admin"),
-            Part::Users | Part::Delivery | Part::DeadLetters => role == "admin",
+            Part::Categories | Part::Users | Part::Delivery | Part::DeadLetters => role == "admin",
         }
     }
 
@@ -84,6 +89,7 @@ impl Part {
             Part::Customers => "/admin/customers",
             Part::Orders => "/admin/orders",
             Part::Catalog => "/admin/products",
+            Part::Categories => "/admin/categories",
             Part::Users => "/admin/users",
             Part::Delivery => "/admin/delivery-options",
             Part::DeadLetters => "/admin/dead-letters",
@@ -97,6 +103,7 @@ impl Part {
             Part::Customers => "admin-nav-customers",
             Part::Orders => "admin-nav-orders",
             Part::Catalog => "admin-nav-catalog",
+            Part::Categories => "admin-nav-categories",
             Part::Users => "admin-nav-users",
             Part::Delivery => "admin-nav-delivery",
             Part::DeadLetters => "admin-nav-dead-letters",
