@@ -198,8 +198,7 @@ async fn an_administrator_ships_a_paid_order_and_the_customer_sees_the_tracking(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_queue_the_incident_page_and_the_customer_view_have_no_serious_accessibility_violation()
-{
+async fn the_back_office_has_no_serious_accessibility_violation_and_tab_reaches_the_queue() {
     let shop = spawn_shop(Backend::Sqlite).await;
     let Some(browser) = Browser::open(&shop.base).await else {
         return;
@@ -224,7 +223,11 @@ async fn the_queue_the_incident_page_and_the_customer_view_have_no_serious_acces
         format!("/admin/customers/{customer}"),
         "/admin/orders".to_owned(),
         "/admin/products".to_owned(),
+        "/admin/products/new".to_owned(),
+        "/admin/categories".to_owned(),
         "/admin/users".to_owned(),
+        "/admin/delivery-options".to_owned(),
+        "/admin/dead-letters".to_owned(),
     ] {
         browser.goto(&path).await;
         browser.find("main h1").await;
