@@ -102,6 +102,20 @@ impl App {
         Self { router, tasks }
     }
 
+    /// An edge: `router` answers every path itself (its fallback forwards what its routes do
+    /// not take), wrapped in the middleware stack, with `tasks` beside it.
+    pub fn edge(
+        router: Router,
+        tasks: Vec<BackgroundTask>,
+        http: &HttpConfig,
+        metrics: HttpMetrics,
+    ) -> Self {
+        Self {
+            router: crate::http::apply_stack_keeping_fallback(router, http, metrics),
+            tasks,
+        }
+    }
+
     /// The composed router, for calling in process (tests, the embedded clients).
     pub fn router(&self) -> Router {
         self.router.clone()
@@ -135,7 +149,8 @@ impl App {
     }
 }
 
-fn base_document() -> OpenApi {
+/// The document every merged API starts from: the title, the problem schema, bearer auth.
+pub fn base_document() -> OpenApi {
     use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApiBuilder};
     OpenApiBuilder::new()

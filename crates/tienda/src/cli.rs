@@ -45,6 +45,10 @@ pub enum Command {
         /// The service
         service: ServiceName,
     },
+    /// The edge of a distributed shop: routes /api/<service>/ to the services and the rest to
+    /// the website (TIENDA_<SERVICE>_URL and TIENDA_WEB_URL, each a comma-separated list of
+    /// replicas)
+    Gateway,
     /// Bring a database schema up to date, then exit
     Migrate {
         /// The service whose TIENDA_DATABASE_URL to migrate; without it, every embedded database

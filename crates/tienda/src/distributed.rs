@@ -180,3 +180,38 @@ async fn build_web(settings: &Settings) -> anyhow::Result<Built> {
         generated_admin: None,
     })
 }
+
+/// The gateway: the one entry point in front of the services' and the website's replicas, at
+/// `TIENDA_<SERVICE>_URL` and `TIENDA_WEB_URL` (each a comma-separated list).
+pub fn build_gateway(settings: &Settings) -> anyhow::Result<Built> {
+    let urls = [
+        ("identity", &settings.identity_url, "TIENDA_IDENTITY_URL"),
+        ("customers", &settings.customers_url, "TIENDA_CUSTOMERS_URL"),
+        ("catalog", &settings.catalog_url, "TIENDA_CATALOG_URL"),
+        ("orders", &settings.orders_url, "TIENDA_ORDERS_URL"),
+        ("support", &settings.support_url, "TIENDA_SUPPORT_URL"),
+        (gateway::SITE, &settings.web_url, "TIENDA_WEB_URL"),
+    ];
+    let upstreams = urls
+        .into_iter()
+        .map(|(service, url, variable)| {
+            let list = url.as_deref().with_context(|| {
+                format!("`tienda gateway` needs {variable} (the {service} replicas' base URLs, comma-separated)")
+            })?;
+            Ok((service, gateway::replicas(service, list)?))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let per_second = std::num::NonZeroU32::new(settings.gateway_rate_per_second)
+        .context("TIENDA_GATEWAY_RATE_PER_SECOND must be at least 1")?;
+    let burst = std::num::NonZeroU32::new(settings.gateway_rate_burst)
+        .context("TIENDA_GATEWAY_RATE_BURST must be at least 1")?;
+    let config = gateway::Config {
+        rate_per_second: per_second,
+        rate_burst: burst,
+        ..gateway::Config::new(upstreams)
+    };
+    Ok(Built {
+        app: gateway::build(config, &settings.http(), HttpMetrics::new())?,
+        generated_admin: None,
+    })
+}

@@ -3,7 +3,8 @@
 //! - Embedded ([`build_embedded`], `embedded.rs`): every service in one process, one SQLite file
 //!   each under the data dir, the signing key created there on first start.
 //! - Distributed ([`build_single`], `distributed.rs`): one service per process on its own
-//!   database (`TIENDA_DATABASE_URL`), keys and first administrator from configuration.
+//!   database (`TIENDA_DATABASE_URL`), keys and first administrator from configuration; and
+//!   the gateway in front of them ([`build_gateway`]).
 //!
 //! Both return an [`App`] that the caller serves on a listener of its choosing until a shutdown
 //! signal, so tests compose exactly what production runs. `cli.rs` is the command line,
@@ -22,7 +23,7 @@ use platform::App;
 
 pub use admin::{dead_letters, migrate, replay};
 pub use cli::{Cli, Command, DEFAULT_CONFIG_FILE, EventsCommand, ServiceName};
-pub use distributed::build_single;
+pub use distributed::{build_gateway, build_single};
 pub use embedded::build_embedded;
 pub use settings::{Overrides, Settings};
 pub use wiring::event_topology;

@@ -13,6 +13,7 @@ async fn main() -> anyhow::Result<()> {
     let built = match cli.command.clone().unwrap_or(Command::All) {
         Command::All => tienda::build_embedded(&settings).await?,
         Command::Serve { service } => tienda::build_single(&settings, service).await?,
+        Command::Gateway => tienda::build_gateway(&settings)?,
         Command::Migrate { service } => return tienda::migrate(&settings, service).await,
         Command::Events { command } => return events(&settings, command).await,
     };

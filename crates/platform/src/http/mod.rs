@@ -32,7 +32,7 @@ pub use openapi::docs_router;
 pub use query::Query;
 pub use request_id::{REQUEST_ID_HEADER, RequestId, current_request_id, with_request_id};
 pub use responses::{Created, IdPath};
-pub use stack::{apply_stack, apply_stack_with_site};
+pub use stack::{apply_stack, apply_stack_keeping_fallback, apply_stack_with_site};
 pub use versioning::{IfMatch, etag};
 
 /// How the HTTP edge of a process behaves.

@@ -46,6 +46,15 @@ pub fn apply_stack_with_site(
     wrap(router.fallback_service(site), config, metrics)
 }
 
+/// Wraps `router`, which brings its own fallback (the gateway's proxy), in the standard stack.
+pub fn apply_stack_keeping_fallback(
+    router: Router,
+    config: &HttpConfig,
+    metrics: HttpMetrics,
+) -> Router {
+    wrap(router, config, metrics)
+}
+
 /// Whether `path` belongs to the API rather than the website.
 fn is_api_path(path: &str) -> bool {
     ["/api", "/health", "/metrics"].iter().any(|prefix| {

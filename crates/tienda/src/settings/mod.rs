@@ -31,6 +31,9 @@ pub struct Settings {
     pub orders_url: Option<String>,
     pub customers_url: Option<String>,
     pub support_url: Option<String>,
+    pub web_url: Option<String>,
+    pub gateway_rate_per_second: u32,
+    pub gateway_rate_burst: u32,
     pub secure_cookies: bool,
     pub service_secret: Option<SecretString>,
     pub database_url: Option<SecretString>,
@@ -95,6 +98,9 @@ impl Default for Settings {
             orders_url: None,
             customers_url: None,
             support_url: None,
+            web_url: None,
+            gateway_rate_per_second: 100,
+            gateway_rate_burst: 200,
             secure_cookies: false,
             service_secret: None,
             database_url: None,
@@ -182,6 +188,24 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_SUPPORT_URL", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_url: Option<String>,
+
+    /// `tienda gateway`: the website's base URL, e.g. http://web:8080. The gateway takes a
+    /// comma-separated list of replicas in this and every other `TIENDA_<SERVICE>_URL`
+    #[arg(long, env = "TIENDA_WEB_URL", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+
+    /// `tienda gateway`: requests per second one client address may make on average
+    /// [default: 100]
+    #[arg(long, env = "TIENDA_GATEWAY_RATE_PER_SECOND", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_rate_per_second: Option<u32>,
+
+    /// `tienda gateway`: requests one client address may make at once above the average
+    /// [default: 200]
+    #[arg(long, env = "TIENDA_GATEWAY_RATE_BURST", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_rate_burst: Option<u32>,
 
     /// Mark the website's session cookie `Secure` (serve it over TLS) [default: false; a
     /// request forwarded as `X-Forwarded-Proto: https` gets it anyway]
