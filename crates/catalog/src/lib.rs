@@ -103,7 +103,7 @@ pub async fn build(
                 events.readiness(),
             ],
             tasks: std::iter::once(expiry)
-                .chain(events.tasks(Handlers::new()))
+                .chain(events.tasks_verifying(Handlers::new(), &state.verifier))
                 .collect(),
         },
         state,

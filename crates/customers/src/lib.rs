@@ -100,7 +100,7 @@ pub async fn build(
                 events.readiness(),
             ],
             tasks: std::iter::once(erase_expired)
-                .chain(events.tasks(events::handlers(&state)))
+                .chain(events.tasks_verifying(events::handlers(&state), &state.verifier))
                 .collect(),
         },
         state,

@@ -120,7 +120,7 @@ pub async fn build(
                 events.readiness(),
             ],
             tasks: std::iter::once(recovery)
-                .chain(events.tasks(Handlers::new()))
+                .chain(events.tasks_verifying(Handlers::new(), &state.verifier))
                 .collect(),
         },
         state,

@@ -84,6 +84,8 @@ pub struct TokenVerifier {
     keys: KeySource,
     validation: Validation,
     revocation: Option<Arc<dyn SessionRevocation>>,
+    /// The list of revoked sessions fed by identity's events, when this verifier uses one.
+    revoked_sessions: Option<Arc<crate::sessions::RevokedSessions>>,
     /// The longest `exp - iat` accepted: identity's configured access-token lifetime.
     max_lifetime: Duration,
 }
@@ -121,6 +123,7 @@ impl TokenVerifier {
             keys,
             validation,
             revocation: None,
+            revoked_sessions: None,
             max_lifetime: DEFAULT_MAX_LIFETIME,
         }
     }
@@ -154,6 +157,19 @@ impl TokenVerifier {
     pub fn with_revocation(mut self, revocation: Arc<dyn SessionRevocation>) -> Self {
         self.revocation = Some(revocation);
         self
+    }
+
+    /// Refuses the tokens of the sessions in `list`, which identity's `session.revoked` events
+    /// feed (a service in its own process; see [`crate::sessions`]).
+    pub fn with_revoked_sessions(mut self, list: Arc<crate::sessions::RevokedSessions>) -> Self {
+        self.revocation = Some(list.clone());
+        self.revoked_sessions = Some(list);
+        self
+    }
+
+    /// The list of revoked sessions this verifier asks, when it is fed by events.
+    pub fn revoked_sessions(&self) -> Option<&Arc<crate::sessions::RevokedSessions>> {
+        self.revoked_sessions.as_ref()
     }
 
     /// Accepts tokens that live up to `max_lifetime` (`exp - iat`), the access-token lifetime

@@ -5,7 +5,8 @@
 //! - [`error`]: [`ApiError`], rendered as RFC 9457 problem documents.
 //! - [`db`]: one pool type over SQLite and PostgreSQL, migrations, constraint helpers.
 //! - [`http`]: middleware stack, JSON and query extractors, health, metrics, OpenAPI, serving.
-//! - [`auth`]: access-token verification and role guards.
+//! - [`auth`]: access-token verification and role guards; [`sessions`]: the revoked sessions a
+//!   service in its own process learns from identity's events.
 //! - [`paging`], [`time`]: the list and time conventions of the API.
 //! - [`events`]: the event backbone: envelope, outbox and relay, inbox, in-memory and AMQP
 //!   transports.
@@ -23,6 +24,7 @@ pub mod events;
 pub mod http;
 pub mod idempotency;
 pub mod paging;
+pub mod sessions;
 pub mod state;
 pub mod telemetry;
 pub mod text;

@@ -116,7 +116,7 @@ pub async fn build(
                 events.readiness(),
             ],
             tasks: std::iter::once(timers)
-                .chain(events.tasks(events::handlers(&state)))
+                .chain(events.tasks_verifying(events::handlers(&state), &state.verifier))
                 .collect(),
         },
         state,

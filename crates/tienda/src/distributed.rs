@@ -14,8 +14,10 @@ use platform::time::SystemClock;
 use crate::wiring::{database_config, event_bus, identity_config, orders_catalog};
 use crate::{Built, ServiceName, Settings};
 
-/// A verifier of identity's tokens for a service in its own process: keys from identity's JWKS.
+/// A verifier of identity's tokens for a service in its own process: keys from identity's JWKS,
+/// and the sessions identity announces as revoked refused.
 fn remote_verifier(settings: &Settings) -> anyhow::Result<Arc<TokenVerifier>> {
+    let lifetime = std::time::Duration::from_secs(settings.access_token_ttl_secs);
     let identity = settings
         .identity_url
         .as_deref()
@@ -30,9 +32,8 @@ fn remote_verifier(settings: &Settings) -> anyhow::Result<Arc<TokenVerifier>> {
             &settings.token_issuer,
             &settings.token_audience,
         )
-        .with_max_lifetime(std::time::Duration::from_secs(
-            settings.access_token_ttl_secs,
-        )),
+        .with_max_lifetime(lifetime)
+        .with_revoked_sessions(platform::sessions::RevokedSessions::new(lifetime)),
     ))
 }
 

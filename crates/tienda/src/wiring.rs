@@ -80,14 +80,24 @@ pub(crate) fn create_data_dir(path: &Path) -> anyhow::Result<()> {
 /// Every consuming service and the event types it takes: the queues a broker must hold, so that
 /// events published before a consumer first starts wait for it.
 pub fn event_topology() -> Vec<(String, Vec<String>)> {
+    use contracts::events::Event;
+    // Every service that verifies tokens itself also takes `session.revoked`.
+    let revoked = contracts::events::identity::SessionsRevoked::TYPE;
     let queue = |service: &str, types: &[&str]| {
         (
             service.to_owned(),
-            types.iter().map(|kind| (*kind).to_owned()).collect(),
+            types
+                .iter()
+                .copied()
+                .chain([revoked])
+                .map(str::to_owned)
+                .collect(),
         )
     };
     vec![
         queue("customers", &customers::events::CONSUMES),
+        queue("catalog", &[]),
+        queue("orders", &[]),
         queue("support", &support::events::CONSUMES),
     ]
 }

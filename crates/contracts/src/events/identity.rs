@@ -57,3 +57,23 @@ impl Event for UserDeleted {
         self.user_id.to_string()
     }
 }
+
+/// Sessions ended: a logout, a password change (the other sessions), a role change, a deleted
+/// account, a reused refresh token. Every service refuses their access tokens from now on,
+/// without waiting for them to expire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SessionsRevoked {
+    /// Whose sessions.
+    pub user_id: Uuid,
+    /// The sessions that ended (an access token names its own in `sid`).
+    pub session_ids: Vec<Uuid>,
+    /// Why, for the logs: `logout`, `password changed`, `role changed`, ...
+    pub reason: String,
+}
+
+impl Event for SessionsRevoked {
+    const TYPE: &'static str = "tienda.identity.sessions.revoked.v1";
+    fn subject(&self) -> String {
+        self.user_id.to_string()
+    }
+}

@@ -126,8 +126,11 @@ pub async fn change_password(
         "password changed",
     )
     .await?;
-    transaction.commit().await?;
-    tracing::info!(user = %user_id, other_sessions_ended = ended, "password changed");
+    let count = ended.len();
+    super::sessions::announce_revoked(state, &mut transaction, user_id, ended, "password changed")
+        .await?;
+    state.events.commit(transaction).await?;
+    tracing::info!(user = %user_id, other_sessions_ended = count, "password changed");
     Ok(())
 }
 
@@ -155,7 +158,10 @@ pub async fn set_role(state: &State, user_id: Uuid, role: Role) -> Result<User, 
     let updated = store::update_role(&mut *transaction, user_id, role)
         .await?
         .ok_or(Error::NotFound)?;
-    store::revoke_user_sessions(&mut *transaction, user_id, None, "role changed").await?;
+    let ended =
+        store::revoke_user_sessions(&mut *transaction, user_id, None, "role changed").await?;
+    super::sessions::announce_revoked(state, &mut transaction, user_id, ended, "role changed")
+        .await?;
     state
         .events
         .publish(
@@ -188,6 +194,10 @@ pub async fn delete_user(state: &State, caller_id: Uuid, user_id: Uuid) -> Resul
     if user.role == Role::Admin && store::count_admins(&mut *transaction).await? <= 1 {
         return Err(Error::LastAdmin);
     }
+    let ended =
+        store::revoke_user_sessions(&mut *transaction, user_id, None, "account deleted").await?;
+    super::sessions::announce_revoked(state, &mut transaction, user_id, ended, "account deleted")
+        .await?;
     store::delete_user(&mut *transaction, user_id).await?;
     state
         .events

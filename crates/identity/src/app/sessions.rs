@@ -165,8 +165,18 @@ pub async fn refresh(state: &State, refresh_token: &str) -> Result<TokenPair, Er
     }
     // A second rotation of one token, even a concurrent one, finds it used.
     if record.used || !store::mark_refresh_token_used(&mut *transaction, &hash).await? {
-        store::revoke_session(&mut *transaction, record.session_id, "refresh token reused").await?;
-        transaction.commit().await?;
+        let ended =
+            store::revoke_session(&mut *transaction, record.session_id, "refresh token reused")
+                .await?;
+        announce_revoked(
+            state,
+            &mut transaction,
+            record.user.id,
+            ended,
+            "refresh token reused",
+        )
+        .await?;
+        state.events.commit(transaction).await?;
         tracing::warn!(session = %record.session_id, user = %record.user.id, "refresh token reused; session revoked");
         return Err(Error::RefreshTokenReused);
     }
@@ -185,9 +195,34 @@ pub async fn refresh(state: &State, refresh_token: &str) -> Result<TokenPair, Er
     pair(state, &record.user, record.session_id, next)
 }
 
-/// Ends a session: its access and refresh tokens stop working at once.
-pub async fn logout(state: &State, session_id: Uuid) -> Result<(), Error> {
-    store::revoke_session(state.database.pool(), session_id, "logout").await?;
+/// Ends a session: its access and refresh tokens stop working at once, here and, when the
+/// event arrives, in every other service.
+pub async fn logout(state: &State, user_id: Uuid, session_id: Uuid) -> Result<(), Error> {
+    let mut transaction = state.database.begin().await?;
+    let ended = store::revoke_session(&mut *transaction, session_id, "logout").await?;
+    announce_revoked(state, &mut transaction, user_id, ended, "logout").await?;
+    state.events.commit(transaction).await?;
+    Ok(())
+}
+
+/// Tells the other services, in the transaction that ended them, that `session_ids` ended
+/// (`session.revoked`): they refuse those sessions' tokens from then on.
+pub(crate) async fn announce_revoked(
+    state: &State,
+    transaction: &mut platform::events::Tx,
+    user_id: Uuid,
+    session_ids: Vec<Uuid>,
+    reason: &str,
+) -> Result<(), Error> {
+    if session_ids.is_empty() {
+        return Ok(());
+    }
+    let event = contracts::events::identity::SessionsRevoked {
+        user_id,
+        session_ids,
+        reason: reason.to_owned(),
+    };
+    state.events.publish(transaction, &event).await?;
     Ok(())
 }
 

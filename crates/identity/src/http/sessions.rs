@@ -83,6 +83,6 @@ async fn refresh(
     )
 )]
 async fn logout(state: State, caller: Caller) -> Result<StatusCode, ApiError> {
-    sessions::logout(&state, caller.session_id).await?;
+    sessions::logout(&state, caller.user_id, caller.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -117,42 +117,49 @@ pub async fn extend_session(
     Ok(())
 }
 
-/// Revokes one session.
+/// Revokes one session; its id if it was not revoked already.
 pub async fn revoke_session(
     executor: impl Executor<'_, Database = Any>,
     session_id: Uuid,
     reason: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
         "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
-         WHERE id = $3 AND revoked_at IS NULL",
+         WHERE id = $3 AND revoked_at IS NULL RETURNING id",
     )
     .bind(to_db(platform::time::now()))
     .bind(reason)
     .bind(session_id.to_string())
-    .execute(executor)
+    .fetch_all(executor)
     .await?;
-    Ok(())
+    parse_ids(ids)
 }
 
-/// Revokes every session of a user but `keep` (the caller's own, when it stays logged in).
+/// Revokes every session of a user but `keep` (the caller's own, when it stays logged in); the
+/// ids of those it ended.
 pub async fn revoke_user_sessions(
     executor: impl Executor<'_, Database = Any>,
     user_id: Uuid,
     keep: Option<Uuid>,
     reason: &str,
-) -> Result<u64, StoreError> {
-    let result = sqlx::query(
+) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
         "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
-         WHERE user_id = $3 AND revoked_at IS NULL AND ($4 IS NULL OR id <> $4)",
+         WHERE user_id = $3 AND revoked_at IS NULL AND ($4 IS NULL OR id <> $4) RETURNING id",
     )
     .bind(to_db(platform::time::now()))
     .bind(reason)
     .bind(user_id.to_string())
     .bind(keep.map(|id| id.to_string()))
-    .execute(executor)
+    .fetch_all(executor)
     .await?;
-    Ok(result.rows_affected())
+    parse_ids(ids)
+}
+
+fn parse_ids(ids: Vec<String>) -> Result<Vec<Uuid>, StoreError> {
+    ids.iter()
+        .map(|id| super::parse_uuid(id).map_err(StoreError::from))
+        .collect()
 }
 
 /// True when the session is revoked, or does not exist.

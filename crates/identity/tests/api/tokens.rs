@@ -44,7 +44,41 @@ backend_test! {
         // Logging out twice is refused: the token is dead.
         let again = app.send(app.http.post(app.url("/logout")).bearer_auth(&tokens.access)).await;
         assert_problem(again, StatusCode::UNAUTHORIZED).await;
+        // The other services hear of it, once, about that session only.
+        assert_eq!(revoked(&app).await, vec![(vec![session_of(&tokens.access)], "logout".to_owned())]);
     }
+}
+
+/// The `sid` claim of an access token.
+fn session_of(token: &str) -> String {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap_or_default();
+    let claims: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    claims["sid"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The `sessions.revoked` events published: their session ids and reasons.
+async fn revoked(app: &TestApp) -> Vec<(Vec<String>, String)> {
+    app.published()
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "tienda.identity.sessions.revoked.v1")
+        .map(|(_, data)| {
+            let sessions = data["session_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|id| id.as_str().unwrap_or_default().to_owned())
+                .collect();
+            (
+                sessions,
+                data["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
 }
 
 backend_test! {
@@ -116,6 +150,11 @@ backend_test! {
         assert_problem(app.post(Anonymous, "/refresh", &json!({"refresh_token": elsewhere.refresh})).await, StatusCode::UNAUTHORIZED).await;
         assert_problem(app.login(&email, GOOD_PASSWORD).await, StatusCode::UNAUTHORIZED).await;
         app.tokens(&email, new_password).await;
+        assert_eq!(
+            revoked(&app).await,
+            vec![(vec![session_of(&elsewhere.access)], "password changed".to_owned())],
+            "the other services must end the other session, and only it"
+        );
     }
 }
 

@@ -214,13 +214,17 @@ backend_test! {
         let kinds: Vec<&str> = about_user.iter().map(|(kind, _)| kind.as_str()).collect();
         assert_eq!(kinds, [
             "tienda.identity.user.registered.v1",
+            "tienda.identity.sessions.revoked.v1",
             "tienda.identity.user.role_changed.v1",
             "tienda.identity.user.deleted.v1",
         ]);
+        // The role change ended the user's one session; the deletion found none left.
+        assert_eq!(about_user[1].1["reason"], "role changed");
+        assert_eq!(about_user[1].1["session_ids"].as_array().map(Vec::len), Some(1));
         assert_eq!(about_user[0].1["email"], email.as_str());
         assert_eq!(about_user[0].1["role"], "customer");
-        assert_eq!(about_user[1].1["previous_role"], "customer");
-        assert_eq!(about_user[1].1["role"], "agent");
+        assert_eq!(about_user[2].1["previous_role"], "customer");
+        assert_eq!(about_user[2].1["role"], "agent");
         // The first administrator was announced too.
         assert_eq!(published[0].0, "tienda.identity.user.registered.v1");
         assert_eq!(published[0].1["role"], "admin");

@@ -245,6 +245,24 @@ impl Events {
         tasks
     }
 
+    /// As [`Events::tasks`], for a service that verifies tokens with `verifier`: when the
+    /// verifier keeps a list of revoked sessions, also the handler of `session.revoked` that
+    /// feeds it and the tasks that reload and prune it.
+    pub fn tasks_verifying(
+        &self,
+        handlers: Handlers,
+        verifier: &crate::auth::TokenVerifier,
+    ) -> Vec<BackgroundTask> {
+        match verifier.revoked_sessions() {
+            Some(list) => {
+                let mut tasks = self.tasks(list.handle(handlers));
+                tasks.extend(list.tasks(&self.inner.database));
+                tasks
+            }
+            None => self.tasks(handlers),
+        }
+    }
+
     /// What `/health/ready` asks of the transport.
     pub fn readiness(&self) -> ReadinessCheck {
         let bus = self.inner.bus.clone();
