@@ -49,6 +49,9 @@ pub enum Command {
     /// the website (TIENDA_<SERVICE>_URL and TIENDA_WEB_URL, each a comma-separated list of
     /// replicas)
     Gateway,
+    /// Ask this process's own /health/ready on TIENDA_ADDR (for a container HEALTHCHECK, where
+    /// no curl exists); exits 0 when ready
+    Probe,
     /// Bring a database schema up to date, then exit
     Migrate {
         /// The service whose TIENDA_DATABASE_URL to migrate; without it, every embedded database

@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<()> {
         Command::All => tienda::build_embedded(&settings).await?,
         Command::Serve { service } => tienda::build_single(&settings, service).await?,
         Command::Gateway => tienda::build_gateway(&settings)?,
+        Command::Probe => return probe(&settings).await,
         Command::Migrate { service } => return tienda::migrate(&settings, service).await,
         Command::Events { command } => return events(&settings, command).await,
     };
@@ -74,4 +75,24 @@ async fn events(settings: &tienda::Settings, command: EventsCommand) -> anyhow::
             }
         }
     }
+}
+
+/// `tienda probe`: GET /health/ready on this machine's TIENDA_ADDR port.
+async fn probe(settings: &tienda::Settings) -> anyhow::Result<()> {
+    let port = settings.addr.port();
+    let url = format!("http://127.0.0.1:{port}/health/ready");
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?;
+    let response = client
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("{url} does not answer"))?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "{url} answers {}",
+        response.status()
+    );
+    Ok(())
 }

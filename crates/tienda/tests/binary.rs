@@ -31,13 +31,16 @@ fn help_documents_every_setting_and_its_environment_variable() -> anyhow::Result
         "TIENDA_SERVICE_SECRET",
         "TIENDA_ORDERS_PAYMENT_LIMIT",
         "TIENDA_ORDERS_RECOVERY_GRACE_SECS",
+        "TIENDA_WEB_URL",
+        "TIENDA_GATEWAY_RATE_PER_SECOND",
+        "TIENDA_GATEWAY_RATE_BURST",
     ] {
         assert!(
             help.contains(variable),
             "--help does not mention {variable}"
         );
     }
-    for command in ["all", "serve", "migrate", "events"] {
+    for command in ["all", "serve", "gateway", "probe", "migrate", "events"] {
         assert!(
             help.contains(command),
             "--help does not mention `{command}`"

@@ -2,10 +2,12 @@
 //! separate `tienda serve` processes on PostgreSQL and RabbitMQ (including a whole sale through
 //! identity, catalog and orders processes). Plus `tienda events`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
+#[expect(dead_code, reason = "this file restarts no process")]
+mod common;
+
+use common::{BINARY, access_token, json_of, send, serve, signing_key};
 use platform::events::amqp::AmqpConfig;
 use platform::testing::events::{amqp_url, delete_topology, eventually};
 use platform::testing::{TestDatabase, spawn_router};
@@ -13,40 +15,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tienda::Settings;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_tienda");
 const ADMIN_EMAIL: &str = "ops@example.com";
 const ADMIN_PASSWORD: &str = "granite willow beacon 9";
 const PASSWORD: &str = "copper meadow lantern";
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.unwrap_or(Value::Null)
-}
-
-async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
-    match request.send().await {
-        Ok(response) => response,
-        Err(error) => panic!("request failed: {error}"),
-    }
-}
-
-async fn access_token(
-    client: &reqwest::Client,
-    identity: &str,
-    email: &str,
-    password: &str,
-) -> String {
-    let login = send(
-        client
-            .post(format!("{identity}/api/identity/login"))
-            .json(&json!({"email": email, "password": password})),
-    )
-    .await;
-    assert_eq!(login.status(), StatusCode::OK);
-    json_of(login).await["access_token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 /// The customer record with `email`, as an administrator of `customers` finds it.
 async fn customer_record(
@@ -141,68 +112,6 @@ async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the
     }
 }
 
-/// A signing key made in `dir`, as an operator makes one with `openssl genpkey`.
-fn signing_key(dir: &std::path::Path) -> std::path::PathBuf {
-    let key = dir.join("jwt.pem");
-    let made = identity::app::keys::TokenSigner::load(
-        &identity::app::keys::KeyFile {
-            path: key.clone(),
-            create_if_missing: true,
-        },
-        "tienda",
-        "tienda",
-        Duration::from_secs(60),
-    );
-    assert!(made.is_ok(), "cannot make a signing key");
-    key
-}
-
-/// A `tienda serve` process, killed when dropped.
-struct Process {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(service: &str, environment: &[(&str, String)]) -> Process {
-    let mut command = Command::new(BINARY);
-    command
-        .args(["serve", service])
-        .env("TIENDA_ADDR", "127.0.0.1:0")
-        .env("TIENDA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for (name, value) in environment {
-        command.env(name, value);
-    }
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(error) => panic!("cannot start tienda serve {service}: {error}"),
-    };
-    let mut line = String::new();
-    if let Some(stdout) = child.stdout.take() {
-        let _ = BufReader::new(stdout).read_line(&mut line);
-    }
-    let Some(address) = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-    else {
-        let _ = child.kill();
-        panic!("tienda serve {service} did not start: {line:?}");
-    };
-    Process {
-        url: format!("http://{address}"),
-        child,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL and RabbitMQ: set TIENDA_TEST_DATABASE_URL and TIENDA_TEST_AMQP_URL and pass --include-ignored"]
 async fn a_registration_through_the_identity_process_makes_a_record_in_the_customers_process() {
@@ -268,7 +177,7 @@ async fn a_registration_through_the_identity_process_makes_a_record_in_the_custo
         queue_prefix: unique,
         ..AmqpConfig::new(broker)
     };
-    delete_topology(&config, &["customers", "support"]).await;
+    delete_topology(&config, &["customers", "catalog", "orders", "support"]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -435,7 +344,7 @@ async fn a_customer_buys_and_receives_an_order_through_identity_catalog_and_orde
         queue_prefix: unique,
         ..AmqpConfig::new(broker)
     };
-    delete_topology(&config, &["customers", "support"]).await;
+    delete_topology(&config, &["customers", "catalog", "orders", "support"]).await;
 }
 
 #[test]
