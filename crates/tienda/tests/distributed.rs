@@ -1,6 +1,10 @@
 //! `tienda serve identity`: one service on the database of `TIENDA_DATABASE_URL`, with its key
 //! and first administrator from configuration. Runs on PostgreSQL (and on a SQLite URL).
 
+#[expect(dead_code, reason = "this file starts no process")]
+mod common;
+
+use common::signing_key;
 use platform::backend_test;
 use platform::config::SecretString;
 use platform::testing::{TestDatabase, spawn_router};
@@ -10,22 +14,6 @@ use tienda::{ServiceName, Settings};
 
 const ADMIN_EMAIL: &str = "ops@example.com";
 const ADMIN_PASSWORD: &str = "granite willow beacon 9";
-
-/// A signing key made beforehand in `dir`, as an operator would with `openssl genpkey`.
-fn make_key(dir: &std::path::Path) -> std::path::PathBuf {
-    let key = dir.join("jwt.pem");
-    let made = identity::app::keys::TokenSigner::load(
-        &identity::app::keys::KeyFile {
-            path: key.clone(),
-            create_if_missing: true,
-        },
-        "tienda",
-        "tienda",
-        std::time::Duration::from_secs(60),
-    );
-    assert!(made.is_ok(), "cannot make a key");
-    key
-}
 
 /// `serve identity` on `database` with `key` and the test administrator; its address.
 async fn serve_identity(database: &TestDatabase, key: std::path::PathBuf) -> std::net::SocketAddr {
@@ -85,7 +73,7 @@ backend_test! {
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
         let settings = Settings {
             database_url: Some(database.config.url.clone()),
-            jwt_key_file: Some(make_key(dir.path())),
+            jwt_key_file: Some(signing_key(dir.path())),
             admin_email: Some(ADMIN_EMAIL.to_owned()),
             admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
             data_dir: dir.path().join("unused"),
@@ -163,7 +151,7 @@ backend_test! {
         let identity_db = TestDatabase::new(backend).await;
         let customers_db = TestDatabase::new(backend).await;
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
-        let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
+        let identity_address = serve_identity(&identity_db, signing_key(dir.path())).await;
         let customers_address = serve_trusting(ServiceName::Customers, Settings::default(), &customers_db, identity_address).await;
         let client = reqwest::Client::new();
         let registered = client.post(format!("http://{identity_address}/api/identity/register"))
@@ -202,7 +190,7 @@ backend_test! {
         let identity_db = TestDatabase::new(backend).await;
         let catalog_db = TestDatabase::new(backend).await;
         let Ok(dir) = tempfile::tempdir() else { panic!("no temp dir") };
-        let identity_address = serve_identity(&identity_db, make_key(dir.path())).await;
+        let identity_address = serve_identity(&identity_db, signing_key(dir.path())).await;
         let catalog_address = serve_trusting(ServiceName::Catalog, Settings::default(), &catalog_db, identity_address).await;
         let client = reqwest::Client::new();
         let empty = client.get(format!("http://{catalog_address}/api/catalog/products")).send().await;

@@ -9,11 +9,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Process, access_token, json_of, send, serve, signing_key, start};
-use platform::config::ExposeSecret;
-use platform::events::amqp::AmqpConfig;
+use common::{Backbone, Process, access_token, json_of, send, serve, signing_key, start};
 use platform::testing::TestDatabase;
-use platform::testing::events::{amqp_url, delete_topology, eventually};
+use platform::testing::events::eventually;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -34,7 +32,7 @@ struct Shop {
     orders: Process,
     _others: Vec<Process>,
     _databases: Vec<TestDatabase>,
-    amqp: AmqpConfig,
+    backbone: Backbone,
 }
 
 /// Every process of a distributed shop, each service on its own database.
@@ -44,23 +42,12 @@ async fn start_shop(dir: &std::path::Path) -> Shop {
     for _ in 0..6 {
         databases.push(TestDatabase::new(backend).await);
     }
-    let broker = amqp_url();
-    let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
-    let exchange = format!("{unique}.events");
-    let secret = "a secret the identity and orders processes share".to_owned();
+    let backbone = Backbone::new();
     let common = |database: &TestDatabase| {
-        vec![
-            (
-                "TIENDA_DATABASE_URL",
-                database.config.url.expose_secret().to_owned(),
-            ),
-            ("TIENDA_AMQP_URL", broker.clone()),
-            ("TIENDA_AMQP_EXCHANGE", exchange.clone()),
-            ("TIENDA_AMQP_QUEUE_PREFIX", unique.clone()),
-            ("TIENDA_SERVICE_SECRET", secret.clone()),
-            // Behind the gateway, the client's address is the first X-Forwarded-For hop.
-            ("TIENDA_TRUST_FORWARDED_FOR", "true".to_owned()),
-        ]
+        let mut environment = backbone.environment(database);
+        // Behind the gateway, the client's address is the first X-Forwarded-For hop.
+        environment.push(("TIENDA_TRUST_FORWARDED_FOR", "true".to_owned()));
+        environment
     };
     let mut environment = common(&databases[0]);
     environment.extend([
@@ -110,12 +97,39 @@ async fn start_shop(dir: &std::path::Path) -> Shop {
         orders,
         _others: vec![identity, customers, catalog, support, web],
         _databases: databases,
-        amqp: AmqpConfig {
-            exchange,
-            queue_prefix: unique,
-            ..AmqpConfig::new(broker)
-        },
+        backbone,
     }
+}
+
+/// Puts `quantity` of `product` in the shopper's cart and checks out; the paid order.
+async fn buy(
+    client: &reqwest::Client,
+    base: &str,
+    shopper: &str,
+    (product, quantity): (&Value, u32),
+    option: &Value,
+    key: &str,
+) -> Value {
+    let added = send(
+        client
+            .post(format!("{base}/api/orders/cart/items"))
+            .bearer_auth(shopper)
+            .json(&json!({"product_id": product, "quantity": quantity})),
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let paid = send(
+        client
+            .post(format!("{base}/api/orders/checkout"))
+            .bearer_auth(shopper)
+            .header("idempotency-key", key)
+            .json(&checkout_body(option)),
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::CREATED);
+    let order = json_of(paid).await;
+    assert_eq!(order["status"], "paid");
+    order
 }
 
 fn checkout_body(option: &Value) -> Value {
@@ -221,25 +235,7 @@ async fn a_whole_journey_through_the_gateway_survives_a_killed_service_and_a_log
     )
     .await;
     assert_eq!(found["items"][0]["id"], book, "{found}");
-    let added = send(
-        client
-            .post(format!("{base}/api/orders/cart/items"))
-            .bearer_auth(&shopper)
-            .json(&json!({"product_id": book, "quantity": 2})),
-    )
-    .await;
-    assert_eq!(added.status(), StatusCode::OK);
-    let paid = send(
-        client
-            .post(format!("{base}/api/orders/checkout"))
-            .bearer_auth(&shopper)
-            .header("idempotency-key", "edge-1")
-            .json(&checkout_body(&option)),
-    )
-    .await;
-    assert_eq!(paid.status(), StatusCode::CREATED);
-    let first = json_of(paid).await;
-    assert_eq!(first["status"], "paid");
+    let first = buy(&client, &base, &shopper, (&book, 2), &option, "edge-1").await;
 
     // The orders process dies without a chance to flush anything, and comes back.
     shop.orders.kill();
@@ -270,23 +266,7 @@ async fn a_whole_journey_through_the_gateway_survives_a_killed_service_and_a_log
     );
 
     // The journey goes on: a second order, and an incident about the first.
-    let added = send(
-        client
-            .post(format!("{base}/api/orders/cart/items"))
-            .bearer_auth(&shopper)
-            .json(&json!({"product_id": book, "quantity": 1})),
-    )
-    .await;
-    assert_eq!(added.status(), StatusCode::OK);
-    let paid = send(
-        client
-            .post(format!("{base}/api/orders/checkout"))
-            .bearer_auth(&shopper)
-            .header("idempotency-key", "edge-2")
-            .json(&checkout_body(&option)),
-    )
-    .await;
-    assert_eq!(paid.status(), StatusCode::CREATED);
+    buy(&client, &base, &shopper, (&book, 1), &option, "edge-2").await;
     let product = json_of(
         send(client.get(format!(
             "{base}/api/catalog/products/{}",
@@ -381,5 +361,5 @@ async fn a_whole_journey_through_the_gateway_survives_a_killed_service_and_a_log
     drop(shop.gateway);
     drop(shop.orders);
     drop(shop._others);
-    delete_topology(&shop.amqp, &["customers", "catalog", "orders", "support"]).await;
+    shop.backbone.tear_down().await;
 }

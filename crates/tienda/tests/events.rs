@@ -7,9 +7,8 @@ use std::process::Command;
 #[expect(dead_code, reason = "this file restarts no process")]
 mod common;
 
-use common::{BINARY, access_token, json_of, send, serve, signing_key};
-use platform::events::amqp::AmqpConfig;
-use platform::testing::events::{amqp_url, delete_topology, eventually};
+use common::{BINARY, Backbone, access_token, json_of, send, serve, signing_key};
+use platform::testing::events::eventually;
 use platform::testing::{TestDatabase, spawn_router};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -117,25 +116,12 @@ async fn in_one_process_a_registration_makes_a_record_and_an_erasure_reaches_the
 async fn a_registration_through_the_identity_process_makes_a_record_in_the_customers_process() {
     let identity_db = TestDatabase::new(platform::db::Backend::Postgres).await;
     let customers_db = TestDatabase::new(platform::db::Backend::Postgres).await;
-    let broker = amqp_url();
     let Ok(dir) = tempfile::tempdir() else {
         panic!("no temp dir")
     };
     let key = signing_key(dir.path());
-    let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
-    let exchange = format!("{unique}.events");
-    use platform::config::ExposeSecret;
-    let common = |database: &TestDatabase| {
-        vec![
-            (
-                "TIENDA_DATABASE_URL",
-                database.config.url.expose_secret().to_owned(),
-            ),
-            ("TIENDA_AMQP_URL", broker.clone()),
-            ("TIENDA_AMQP_EXCHANGE", exchange.clone()),
-            ("TIENDA_AMQP_QUEUE_PREFIX", unique.clone()),
-        ]
-    };
+    let backbone = Backbone::new();
+    let common = |database: &TestDatabase| backbone.environment(database);
     let mut identity_env = common(&identity_db);
     identity_env.extend([
         ("TIENDA_JWT_KEY_FILE", key.display().to_string()),
@@ -172,12 +158,7 @@ async fn a_registration_through_the_identity_process_makes_a_record_in_the_custo
     );
     drop(customers);
     drop(identity);
-    let config = AmqpConfig {
-        exchange,
-        queue_prefix: unique,
-        ..AmqpConfig::new(broker)
-    };
-    delete_topology(&config, &["customers", "catalog", "orders", "support"]).await;
+    backbone.tear_down().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,27 +168,12 @@ async fn a_customer_buys_and_receives_an_order_through_identity_catalog_and_orde
     let identity_db = TestDatabase::new(backend).await;
     let catalog_db = TestDatabase::new(backend).await;
     let orders_db = TestDatabase::new(backend).await;
-    let broker = amqp_url();
     let Ok(dir) = tempfile::tempdir() else {
         panic!("no temp dir")
     };
     let key = signing_key(dir.path());
-    let unique = format!("test.{}", uuid::Uuid::now_v7().simple());
-    let exchange = format!("{unique}.events");
-    let secret = "a secret only these three processes share".to_owned();
-    use platform::config::ExposeSecret;
-    let common = |database: &TestDatabase| {
-        vec![
-            (
-                "TIENDA_DATABASE_URL",
-                database.config.url.expose_secret().to_owned(),
-            ),
-            ("TIENDA_AMQP_URL", broker.clone()),
-            ("TIENDA_AMQP_EXCHANGE", exchange.clone()),
-            ("TIENDA_AMQP_QUEUE_PREFIX", unique.clone()),
-            ("TIENDA_SERVICE_SECRET", secret.clone()),
-        ]
-    };
+    let backbone = Backbone::new();
+    let common = |database: &TestDatabase| backbone.environment(database);
     let mut identity_env = common(&identity_db);
     identity_env.extend([
         ("TIENDA_JWT_KEY_FILE", key.display().to_string()),
@@ -339,12 +305,7 @@ async fn a_customer_buys_and_receives_an_order_through_identity_catalog_and_orde
     drop(orders);
     drop(catalog);
     drop(identity);
-    let config = AmqpConfig {
-        exchange,
-        queue_prefix: unique,
-        ..AmqpConfig::new(broker)
-    };
-    delete_topology(&config, &["customers", "catalog", "orders", "support"]).await;
+    backbone.tear_down().await;
 }
 
 #[test]

@@ -149,3 +149,57 @@ pub fn start(args: &[&str], environment: &[(&str, String)]) -> Process {
 pub fn serve(service: &str, environment: &[(&str, String)]) -> Process {
     start(&["serve", service], environment)
 }
+
+/// The broker side of a distributed test: a RabbitMQ exchange and queues of its own (removed by
+/// [`Backbone::tear_down`]), and the secret the identity and orders processes share.
+pub struct Backbone {
+    broker: String,
+    exchange: String,
+    prefix: String,
+    secret: String,
+}
+
+impl Backbone {
+    /// Names no other test uses.
+    pub fn new() -> Self {
+        let prefix = format!("test.{}", uuid::Uuid::now_v7().simple());
+        Self {
+            broker: platform::testing::events::amqp_url(),
+            exchange: format!("{prefix}.events"),
+            prefix,
+            secret: "a secret only these processes share".to_owned(),
+        }
+    }
+
+    /// The environment of a `tienda serve` on `database` with events over this backbone.
+    pub fn environment(
+        &self,
+        database: &platform::testing::TestDatabase,
+    ) -> Vec<(&'static str, String)> {
+        use platform::config::ExposeSecret;
+        vec![
+            (
+                "TIENDA_DATABASE_URL",
+                database.config.url.expose_secret().to_owned(),
+            ),
+            ("TIENDA_AMQP_URL", self.broker.clone()),
+            ("TIENDA_AMQP_EXCHANGE", self.exchange.clone()),
+            ("TIENDA_AMQP_QUEUE_PREFIX", self.prefix.clone()),
+            ("TIENDA_SERVICE_SECRET", self.secret.clone()),
+        ]
+    }
+
+    /// Removes the exchange and every consumer's queue.
+    pub async fn tear_down(self) {
+        let config = platform::events::amqp::AmqpConfig {
+            exchange: self.exchange,
+            queue_prefix: self.prefix,
+            ..platform::events::amqp::AmqpConfig::new(self.broker)
+        };
+        platform::testing::events::delete_topology(
+            &config,
+            &["customers", "catalog", "orders", "support"],
+        )
+        .await;
+    }
+}
