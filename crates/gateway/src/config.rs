@@ -12,6 +12,18 @@ pub const API_SERVICES: [&str; 5] = ["identity", "customers", "catalog", "orders
 /// The upstream that answers every path outside `/api/`.
 pub const SITE: &str = "web";
 
+/// Requests per second a client may make on average unless configured (100).
+const DEFAULT_RATE_PER_SECOND: NonZeroU32 = match NonZeroU32::new(100) {
+    Some(rate) => rate,
+    None => NonZeroU32::MIN,
+};
+
+/// Requests a client may make at once above the average unless configured (200).
+const DEFAULT_RATE_BURST: NonZeroU32 = match NonZeroU32::new(200) {
+    Some(rate) => rate,
+    None => NonZeroU32::MIN,
+};
+
 /// The gateway's configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -34,8 +46,8 @@ impl Config {
     pub fn new(upstreams: Vec<(&'static str, Vec<Uri>)>) -> Self {
         Self {
             upstreams,
-            rate_per_second: NonZeroU32::MIN.saturating_add(99),
-            rate_burst: NonZeroU32::MIN.saturating_add(199),
+            rate_per_second: DEFAULT_RATE_PER_SECOND,
+            rate_burst: DEFAULT_RATE_BURST,
             connect_timeout: Duration::from_secs(2),
             eject_for: Duration::from_secs(5),
             document_ttl: Duration::from_secs(60),

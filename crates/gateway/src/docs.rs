@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -56,10 +55,8 @@ async fn document(State(gateway): State<Arc<Gateway>>) -> Response {
 /// `pool`'s own document, from the first replica that gives it.
 async fn fetch(gateway: &Gateway, pool: &Pool) -> Option<OpenApi> {
     for replica in pool.order() {
-        let mut request = http::Request::new(Body::empty());
-        *request.uri_mut() = format!("{}api/openapi.json", replica.base).parse().ok()?;
         let read = async {
-            let response = gateway.client.request(request).await.ok()?;
+            let response = gateway.ask(replica, "api/openapi.json").await.ok()?;
             if !response.status().is_success() {
                 return None;
             }

@@ -74,17 +74,39 @@ impl Gateway {
         *self.document.lock().unwrap_or_else(PoisonError::into_inner) = Some((at, document));
     }
 
+    /// The upstream called `name`: an API service or the site.
+    fn upstream(&self, name: &str) -> Option<&Pool> {
+        self.api
+            .iter()
+            .chain([&self.site])
+            .find(|pool| pool.name == name)
+    }
+
+    /// A GET of `path` (no leading slash) on `replica`, for the gateway's own questions.
+    async fn ask(
+        &self,
+        replica: &upstreams::Replica,
+        path: &str,
+    ) -> Result<http::Response<hyper::body::Incoming>, String> {
+        let uri: http::Uri = format!("{}{path}", replica.base)
+            .parse()
+            .map_err(|_| format!("{}{path} is not a URL", replica.base))?;
+        let mut request = http::Request::new(Body::empty());
+        *request.uri_mut() = uri;
+        self.client
+            .request(request)
+            .await
+            .map_err(|error| format!("{}: {error}", replica.base))
+    }
+
     /// Readiness of one upstream: up when any of its replicas says it is ready.
     async fn upstream_ready(&self, pool: &Pool) -> Result<(), String> {
         let asks = pool.replicas.iter().map(|replica| async move {
-            let mut request = http::Request::new(Body::empty());
-            *request.uri_mut() = format!("{}health/ready", replica.base)
-                .parse()
-                .map_err(|_| "bad URL".to_owned())?;
-            match self.client.request(request).await {
-                Ok(response) if response.status().is_success() => Ok(()),
-                Ok(response) => Err(format!("{} says {}", replica.base, response.status())),
-                Err(error) => Err(format!("{}: {error}", replica.base)),
+            let response = self.ask(replica, "health/ready").await?;
+            if response.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("{} says {}", replica.base, response.status()))
             }
         });
         let answers = futures::future::join_all(asks).await;
@@ -131,15 +153,18 @@ pub fn build(config: Config, http: &HttpConfig, metrics: HttpMetrics) -> anyhow:
         document_ttl: config.document_ttl,
         document: Mutex::new(None),
     });
-    let checks = (0..=gateway.api.len())
-        .map(|index| {
+    let checks = API_SERVICES
+        .into_iter()
+        .chain([SITE])
+        .map(|name| {
             let gateway = gateway.clone();
-            let name = gateway.api.get(index).map_or(SITE, |pool| pool.name);
             ReadinessCheck::new(name, move || {
                 let gateway = gateway.clone();
                 Box::pin(async move {
-                    let pool = gateway.api.get(index).unwrap_or(&gateway.site);
-                    gateway.upstream_ready(pool).await
+                    match gateway.upstream(name) {
+                        Some(pool) => gateway.upstream_ready(pool).await,
+                        None => Err(format!("no upstream called {name}")),
+                    }
                 })
             })
         })
