@@ -126,7 +126,7 @@ pub async fn build(config: Config, bus: &Bus) -> anyhow::Result<Identity> {
         platform::periodic(PRUNE_INTERVAL, move || {
             let database = database.clone();
             async move {
-                match store::prune_expired(database.pool(), window).await {
+                match store::prune_expired(database.writer(), window).await {
                     Ok(0) => {}
                     Ok(deleted) => tracing::debug!(deleted, "pruned expired sessions"),
                     Err(error) => tracing::warn!(%error, "pruning failed"),

@@ -7,9 +7,13 @@
 //! auto-increment key): see [`Migrations`]. `docs/adr/0002-database-layer.md` records why.
 //!
 //! SQLite is opened in WAL mode with `synchronous=FULL` (a commit is on disk before a 2xx is
-//! sent), foreign keys on and a busy timeout. Write transactions on SQLite begin with
-//! `BEGIN IMMEDIATE`, so two read-then-write transactions queue for the write lock instead of
-//! failing to upgrade it.
+//! sent), foreign keys on and a busy timeout. One process owns each SQLite file, and its writes
+//! queue in that process: they go through a pool of one connection ([`Database::writer`],
+//! [`Database::begin`]), whose waiters are served first come first served, instead of spinning
+//! on SQLite's busy timeout with back-off (which made the write tail a hundred times the
+//! median). Reads use the other connections and never wait for a writer (WAL). Write
+//! transactions begin with `BEGIN IMMEDIATE`, so that another process on the same file (a
+//! backup, the command line) makes them wait rather than fail to upgrade.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -128,38 +132,59 @@ static PLATFORM_MIGRATIONS: Migrations = Migrations {
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: AnyPool,
+    /// Where writes go: on SQLite a pool of one connection, so writers queue in process; on
+    /// PostgreSQL the same pool as reads.
+    writer: AnyPool,
     backend: Backend,
 }
 
 impl Database {
-    /// Opens a pool. SQLite files are created if missing and configured for durability.
+    /// Opens a pool (two on SQLite: one connection for writes and the rest for reads). SQLite
+    /// files are created if missing and configured for durability.
     pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let url = config.url.expose_secret();
         let backend = Backend::from_url(url)?;
         let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
-        let mut pool_options = AnyPoolOptions::new()
-            .max_connections(config.max_connections)
-            .acquire_timeout(config.acquire_timeout);
-        if backend == Backend::Sqlite {
-            pool_options = pool_options.after_connect(|connection, _meta| {
-                Box::pin(async move {
-                    // journal_mode is persistent in the file; the others are per connection.
-                    connection
-                        .execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
-                    Ok(())
-                })
-            });
-        }
-        let pool = pool_options
-            .connect_with(options)
-            .await
-            .context("cannot connect to the database")?;
-        Ok(Self { pool, backend })
+        let pool_options = || {
+            let options = AnyPoolOptions::new().acquire_timeout(config.acquire_timeout);
+            match backend {
+                Backend::Postgres => options,
+                Backend::Sqlite => options.after_connect(|connection, _meta| {
+                    Box::pin(async move {
+                        // journal_mode is persistent in the file; the others are per connection.
+                        connection
+                            .execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                        Ok(())
+                    })
+                }),
+            }
+        };
+        let connect = |options_for_pool: AnyPoolOptions| {
+            let options = options.clone();
+            async move {
+                options_for_pool
+                    .connect_with(options)
+                    .await
+                    .context("cannot connect to the database")
+            }
+        };
+        let pool = connect(pool_options().max_connections(config.max_connections)).await?;
+        let writer = match backend {
+            Backend::Postgres => pool.clone(),
+            // The writer's queue is fair (sqlx serves waiters in order); a request that waits
+            // longer than the acquire timeout gets 503, which is back-pressure, not a lost write.
+            Backend::Sqlite => connect(pool_options().max_connections(1)).await?,
+        };
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     /// Brings the schema up to date: the service's shared migrations, then its migrations for
@@ -181,16 +206,22 @@ impl Database {
                 ..Migrator::DEFAULT
             };
             migrator
-                .run(&self.pool)
+                .run(&self.writer)
                 .await
                 .context("database migration failed")?;
         }
         Ok(())
     }
 
-    /// The pool, for reads and single-statement writes.
+    /// The pool for reads. On SQLite a write through it would wait on the file's lock instead
+    /// of in the writers' queue: write through [`Database::writer`] or [`Database::begin`].
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool for single-statement writes (on SQLite, the writers' queue).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Which engine this is.
@@ -198,11 +229,14 @@ impl Database {
         self.backend
     }
 
-    /// Begins a transaction that will write. On SQLite it takes the write lock up front.
+    /// Begins a transaction that will write. On SQLite it waits its turn in the writers' queue
+    /// and takes the write lock up front. Never call it, nor write through
+    /// [`Database::writer`], while holding another write transaction of the same database: on
+    /// SQLite that waits for itself.
     pub async fn begin(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 
@@ -217,6 +251,7 @@ impl Database {
     /// Closes every connection; waits for those in use to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

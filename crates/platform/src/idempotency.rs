@@ -137,7 +137,7 @@ pub async fn begin(
         .bind(key)
         .bind(hash)
         .bind(to_db(now))
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
         if inserted.rows_affected() == 1 {
             return Ok(Begin::Fresh(Claim {
@@ -164,7 +164,7 @@ pub async fn begin(
             .bind(scope)
             .bind(key)
             .bind(to_db(created_at))
-            .execute(database.pool())
+            .execute(database.writer())
             .await?;
             continue;
         }
@@ -230,7 +230,7 @@ impl Claim {
         )
         .bind(&self.scope)
         .bind(&self.key)
-        .execute(database.pool())
+        .execute(database.writer())
         .await;
         if let Err(error) = freed {
             tracing::warn!(%error, "cannot free an idempotency key; it expires in 24 hours");
@@ -244,7 +244,7 @@ pub async fn prune(database: &Database) -> Result<u64, sqlx::Error> {
     Ok(
         sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(to_db(cutoff))
-            .execute(database.pool())
+            .execute(database.writer())
             .await?
             .rows_affected(),
     )

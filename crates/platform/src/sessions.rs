@@ -101,7 +101,7 @@ impl RevokedSessions {
                 let before = to_db(now() - keep_for);
                 let pruned = sqlx::query("DELETE FROM revoked_sessions WHERE revoked_at <= $1")
                     .bind(before)
-                    .execute(database.pool())
+                    .execute(database.writer())
                     .await;
                 if let Err(error) = pruned {
                     tracing::warn!(%error, "cannot prune the revoked sessions");

@@ -89,7 +89,7 @@ pub async fn replay(
 ) -> anyhow::Result<Option<&'static str>> {
     for (name, config, migrations) in service_databases(settings, service)? {
         let database = open_migrated(&config, migrations).await?;
-        let replayed = platform::events::replay(database.pool(), id).await?;
+        let replayed = platform::events::replay(database.writer(), id).await?;
         database.close().await;
         if replayed {
             return Ok(Some(name));

@@ -45,7 +45,7 @@ pub async fn key(database: &Database, name: &str, candidate: &str) -> anyhow::Re
     sqlx::query("INSERT INTO web_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .bind(candidate)
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
     let row = sqlx::query("SELECT value FROM web_keys WHERE name = $1")
         .bind(name)
@@ -125,7 +125,7 @@ pub async fn save_session(
     .bind(session.flash.clone())
     .bind(to_db(platform::time::now()))
     .bind(to_db(expires_at))
-    .execute(database.pool())
+    .execute(database.writer())
     .await?;
     Ok(())
 }
@@ -145,7 +145,7 @@ pub async fn claim_refresh(
     .bind(to_db(until))
     .bind(id_hash)
     .bind(to_db(now))
-    .execute(database.pool())
+    .execute(database.writer())
     .await?;
     Ok(claimed.rows_affected() == 1)
 }
@@ -154,7 +154,7 @@ pub async fn claim_refresh(
 pub async fn delete_session(database: &Database, id_hash: &str) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM web_sessions WHERE id_hash = $1")
         .bind(id_hash)
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
     Ok(())
 }
@@ -163,7 +163,7 @@ pub async fn delete_session(database: &Database, id_hash: &str) -> anyhow::Resul
 pub async fn prune_sessions(database: &Database, now: OffsetDateTime) -> anyhow::Result<u64> {
     let pruned = sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1")
         .bind(to_db(now))
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
     Ok(pruned.rows_affected())
 }

@@ -147,7 +147,7 @@ pub async fn delete(
     if store::category_in_use(state.database.pool(), id).await? {
         return Err(store::StoreError::InUse.into());
     }
-    if !store::delete_category(state.database.pool(), id).await? {
+    if !store::delete_category(state.database.writer(), id).await? {
         return Err(Error::NotFound);
     }
     Ok(())

@@ -112,7 +112,7 @@ pub async fn login(
         record_failure(state, &keys).await?;
         return Err(Error::InvalidCredentials);
     };
-    store::throttle_clear(state.database.pool(), &account_key(&email)).await?;
+    store::throttle_clear(state.database.writer(), &account_key(&email)).await?;
     let refresh_token = new_refresh_token();
     let expires_at = refresh_expiry(state);
     let mut transaction = state.database.begin().await?;

@@ -44,7 +44,7 @@ pub async fn throttle_record_failure(
     .bind(key)
     .bind(to_db(now))
     .bind(to_db(window_start))
-    .fetch_one(database.pool())
+    .fetch_one(database.writer())
     .await?;
     if failures >= i64::from(max_failures) {
         sqlx::query(
@@ -54,7 +54,7 @@ pub async fn throttle_record_failure(
         .bind(to_db(now + lockout))
         .bind(to_db(now))
         .bind(key)
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
     }
     Ok(())

@@ -128,7 +128,7 @@ pub async fn insert(state: &State, input: NewDeliveryOption) -> Result<DeliveryO
         created_at: now,
         updated_at: now,
     })?;
-    store::insert_delivery_option(state.database.pool(), &option).await?;
+    store::insert_delivery_option(state.database.writer(), &option).await?;
     Ok(option)
 }
 

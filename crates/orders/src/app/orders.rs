@@ -190,7 +190,7 @@ pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
         if let Restocked::Refused(status) = restocked {
             tracing::error!(order = %id, product = %line.product_id, %status, "the catalog refused returned units; fix its stock by hand");
         }
-        store::mark_restocked(state.database.pool(), id, line.product_id).await?;
+        store::mark_restocked(state.database.writer(), id, line.product_id).await?;
     }
     let mut transaction = state.database.begin().await?;
     store::transition(

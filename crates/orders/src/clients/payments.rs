@@ -136,7 +136,7 @@ impl SimulatedProvider {
             card_last4: card.last4(),
             decline_code: decline,
         };
-        match store::insert_simulated_charge(self.database.pool(), &new)
+        match store::insert_simulated_charge(self.database.writer(), &new)
             .await
             .map_err(unavailable)?
         {

@@ -105,7 +105,7 @@ async fn replay_dead_letter(
     _: Allowed<Admins>,
     IdPath(id): IdPath<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    if super::replay(letters.database.pool(), id).await? {
+    if super::replay(letters.database.writer(), id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

@@ -275,7 +275,7 @@ impl Inbox {
             .bind(attempts)
             .bind(&message)
             .bind(id)
-            .execute(inner.database.pool())
+            .execute(inner.database.writer())
             .await?;
             inner
                 .metrics
@@ -294,7 +294,7 @@ impl Inbox {
             .bind(&message)
             .bind(to_db(due))
             .bind(id)
-            .execute(inner.database.pool())
+            .execute(inner.database.writer())
             .await?;
             inner.metrics.retried.get_or_create(&inner.label).inc();
         }
@@ -353,7 +353,7 @@ pub(crate) async fn prune(database: &Database, retention: Duration) -> anyhow::R
     let pruned =
         sqlx::query("DELETE FROM event_inbox WHERE status = 'handled' AND handled_at < $1")
             .bind(to_db(before))
-            .execute(database.pool())
+            .execute(database.writer())
             .await?;
     Ok(pruned.rows_affected())
 }

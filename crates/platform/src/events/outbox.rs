@@ -110,7 +110,7 @@ async fn mark_sent(database: &Database, sequence: &[i64]) -> anyhow::Result<()> 
     for seq in sequence {
         query = query.bind(*seq);
     }
-    query.execute(database.pool()).await?;
+    query.execute(database.writer()).await?;
     Ok(())
 }
 
@@ -146,7 +146,7 @@ pub(crate) async fn prune(database: &Database, retention: Duration) -> anyhow::R
     let before = now() - time::Duration::try_from(retention).unwrap_or(time::Duration::DAY);
     let pruned = sqlx::query("DELETE FROM event_outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
         .bind(to_db(before))
-        .execute(database.pool())
+        .execute(database.writer())
         .await?;
     Ok(pruned.rows_affected())
 }

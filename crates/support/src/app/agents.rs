@@ -50,6 +50,6 @@ pub async fn update(
     if let Some(available) = change.available {
         agent.available = available;
     }
-    store::update_agent(state.database.pool(), &agent, state.clock.now()).await?;
+    store::update_agent(state.database.writer(), &agent, state.clock.now()).await?;
     Ok(agent)
 }
