@@ -83,6 +83,8 @@ struct Behaviour {
     poison_below_zero: bool,
     /// A value whose first attempt fails (once).
     fail_once: Option<i64>,
+    /// A value whose handler writes its effect and then fails, every attempt.
+    fail_after_writing: Option<i64>,
     failed: Arc<AtomicUsize>,
 }
 
@@ -114,6 +116,11 @@ async fn record_effect(
         .bind(event.value)
         .execute(&mut **transaction)
         .await?;
+    anyhow::ensure!(
+        behaviour.fail_after_writing != Some(event.value),
+        "failed after writing {}",
+        event.value
+    );
     Ok(())
 }
 
@@ -421,6 +428,33 @@ mode_test! {
         let effects = fixture.wait_for("the replayed event", |e| counted_values(e, -1) == 1).await;
         assert_eq!(effects.len(), 101);
         assert!(dead_letters(fixture.consumer_db.pool()).await.unwrap_or_else(|e| panic!("{e:#}")).is_empty());
+    }
+}
+
+mode_test! {
+    async fn a_handler_that_fails_after_writing_leaves_no_trace_and_the_rest_of_its_batch_commits(mode) {
+        let fixture = Fixture::new(mode).await;
+        // Written before anything runs, so that the consumer finds them together and handles
+        // them in one batch (one transaction, a savepoint each).
+        for value in 0..30 {
+            fixture.change(&format!("subject-{value}"), value).await.unwrap_or_else(|e| panic!("{e:#}"));
+        }
+        fixture.start(Behaviour { fail_after_writing: Some(7), ..Behaviour::default() });
+        let effects = fixture.wait_for("the 29 good events", |e| e.len() >= 29).await;
+        let mut dead = Vec::new();
+        for _ in 0..100 {
+            dead = dead_letters(fixture.consumer_db.pool()).await.unwrap_or_else(|e| panic!("{e:#}"));
+            if !dead.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(dead.len(), 1, "{dead:?}");
+        assert_eq!(dead[0].subject, "subject-7");
+        assert_eq!(dead[0].attempts, 3);
+        let effects_now = fixture.effects().await;
+        assert_eq!(counted_values(&effects_now, 7), 0, "a failed handler's write was kept");
+        assert_eq!(effects_now.len(), 29, "{effects:?}");
     }
 }
 

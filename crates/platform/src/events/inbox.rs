@@ -1,6 +1,10 @@
 //! The inbox: every event a service receives is first stored here by id (a second delivery of
-//! the same id stores nothing), then handled by one worker, in arrival order, each in a
-//! transaction that also marks it handled.
+//! the same id stores nothing), then handled by one worker, in arrival order. Events are handled
+//! in batches, one transaction a batch, each event inside its own savepoint: its handler's
+//! writes and the mark that it was handled commit together, and a handler that fails rolls back
+//! to its savepoint alone (its failure is recorded in the same transaction) while the others in
+//! the batch commit. One commit for up to [`BATCH_SIZE`] events, instead of one each, is what
+//! lets a consumer keep up with a busy publisher.
 //!
 //! A failing handler is retried with growing delays; events about the same subject wait behind
 //! it (their order matters), events about other subjects go on. After the last attempt, or at
@@ -20,7 +24,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::envelope::Envelope;
-use super::handlers::{Handlers, Unprocessable};
+use super::handlers::{Handlers, Tx, Unprocessable};
 use super::metrics::{EventMetrics, ServiceLabel};
 use super::{EventsConfig, Round, RoundLock};
 use crate::db::Database;
@@ -28,6 +32,9 @@ use crate::time::{from_db, now, to_db};
 
 /// How many pending events one round reads.
 const ROUND_SIZE: i64 = 200;
+/// How many events one transaction handles at most: enough to spread a commit over many, few
+/// enough that the transaction holds SQLite's one writer for only milliseconds.
+pub const BATCH_SIZE: usize = 50;
 /// The advisory lock that lets one replica of a service work its inbox at a time.
 const INBOX_LOCK: i64 = 0x7469_656e_6461_0002;
 
@@ -73,11 +80,6 @@ pub struct DeadLetter {
     pub last_error: Option<String>,
     /// When it arrived (RFC 3339).
     pub received_at: String,
-}
-
-enum Outcome {
-    Handled,
-    Failed,
 }
 
 impl Inbox {
@@ -157,7 +159,7 @@ impl Inbox {
         &self.inner.wake
     }
 
-    /// One round: handles the pending events that are due, oldest first.
+    /// One round: handles the pending events that are due, oldest first, in batches.
     pub(crate) async fn work(&self) -> anyhow::Result<Round> {
         let inner = &self.inner;
         let Some(lock) = RoundLock::try_acquire(&inner.database, INBOX_LOCK).await? else {
@@ -172,26 +174,26 @@ impl Inbox {
         .await?;
         let started = now();
         let mut waiting_subjects = HashSet::new();
-        let mut handled = 0;
+        let mut due = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: String = row.try_get("id")?;
             let subject: String = row.try_get("subject")?;
             if waiting_subjects.contains(&subject) {
                 continue;
             }
-            let due = from_db(&row.try_get::<String, _>("next_attempt_at")?)?;
-            if due > started {
+            if from_db(&row.try_get::<String, _>("next_attempt_at")?)? > started {
                 waiting_subjects.insert(subject);
                 continue;
             }
-            let attempts: i64 = row.try_get("attempts")?;
-            let envelope: String = row.try_get("envelope")?;
-            match self.handle(&id, &envelope, attempts).await? {
-                Outcome::Handled => handled += 1,
-                Outcome::Failed => {
-                    waiting_subjects.insert(subject);
-                }
-            }
+            due.push(Pending {
+                id: row.try_get("id")?,
+                subject,
+                envelope: row.try_get("envelope")?,
+                attempts: row.try_get("attempts")?,
+            });
+        }
+        let mut handled = 0;
+        for batch in due.chunks(BATCH_SIZE) {
+            handled += self.handle_batch(batch, &mut waiting_subjects).await?;
         }
         lock.release().await;
         let full = rows.len() == usize::try_from(ROUND_SIZE).unwrap_or(usize::MAX);
@@ -202,16 +204,71 @@ impl Inbox {
         })
     }
 
-    async fn handle(&self, id: &str, stored: &str, attempts: i64) -> anyhow::Result<Outcome> {
+    /// Handles `batch` in one transaction, each event in a savepoint; skips the events whose
+    /// subject waits behind a failure (an earlier one in this round, or one in this batch).
+    /// Returns how many were handled. A database that cannot be reached fails the whole batch,
+    /// which is then tried again, whole, in a later round.
+    async fn handle_batch(
+        &self,
+        batch: &[Pending],
+        waiting_subjects: &mut HashSet<String>,
+    ) -> anyhow::Result<usize> {
         let inner = &self.inner;
-        let envelope = match Envelope::from_json(stored.as_bytes()) {
-            Ok(envelope) => envelope,
-            Err(error) => {
-                self.set_aside(id, attempts, &Unprocessable(format!("{error:#}")).into())
-                    .await?;
-                return Ok(Outcome::Failed);
+        let mut transaction = inner.database.begin().await?;
+        let mut counts = Counts::default();
+        for event in batch {
+            if waiting_subjects.contains(&event.subject) {
+                continue;
             }
-        };
+            sqlx::query("SAVEPOINT inbox_event")
+                .execute(&mut *transaction)
+                .await?;
+            let outcome = self.handle(&mut transaction, event).await;
+            match outcome {
+                Ok(()) => {
+                    sqlx::query("RELEASE SAVEPOINT inbox_event")
+                        .execute(&mut *transaction)
+                        .await?;
+                    counts.handled += 1;
+                }
+                Err(error) if is_unavailable(&error) => return Err(error),
+                Err(error) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT inbox_event")
+                        .execute(&mut *transaction)
+                        .await?;
+                    sqlx::query("RELEASE SAVEPOINT inbox_event")
+                        .execute(&mut *transaction)
+                        .await?;
+                    let dead = self
+                        .set_aside(&mut transaction, &event.id, event.attempts, &error)
+                        .await?;
+                    if dead {
+                        counts.dead += 1;
+                    } else {
+                        counts.retried += 1;
+                    }
+                    waiting_subjects.insert(event.subject.clone());
+                }
+            }
+        }
+        transaction.commit().await?;
+        let metrics = &inner.metrics;
+        let label = &inner.label;
+        metrics.consumed.get_or_create(label).inc_by(counts.handled);
+        metrics
+            .dead_lettered
+            .get_or_create(label)
+            .inc_by(counts.dead);
+        metrics.retried.get_or_create(label).inc_by(counts.retried);
+        Ok(usize::try_from(counts.handled).unwrap_or(usize::MAX))
+    }
+
+    /// Runs the event's handler and marks the event handled, in `transaction`; a stored event
+    /// that no longer parses is unprocessable.
+    async fn handle(&self, transaction: &mut Tx, event: &Pending) -> anyhow::Result<()> {
+        let inner = &self.inner;
+        let envelope = Envelope::from_json(event.envelope.as_bytes())
+            .map_err(|error| anyhow::Error::from(Unprocessable(format!("{error:#}"))))?;
         let span = tracing::info_span!(
             "event",
             service = %inner.service,
@@ -220,48 +277,34 @@ impl Inbox {
             request_id = envelope.requestid.as_deref().unwrap_or(""),
         );
         let request_id = envelope.requestid.clone();
-        let result = crate::http::with_request_id(request_id, self.attempt(id, &envelope))
+        let work = async {
+            if let Some(handling) = inner.handlers.handle(&envelope, transaction) {
+                handling.await?;
+            }
+            sqlx::query(
+                "UPDATE event_inbox SET status = 'handled', handled_at = $1, \
+                 attempts = attempts + 1, last_error = NULL WHERE id = $2",
+            )
+            .bind(to_db(now()))
+            .bind(&event.id)
+            .execute(&mut **transaction)
+            .await?;
+            Ok(())
+        };
+        crate::http::with_request_id(request_id, work)
             .instrument(span)
-            .await;
-        match result {
-            Ok(()) => {
-                inner.metrics.consumed.get_or_create(&inner.label).inc();
-                Ok(Outcome::Handled)
-            }
-            Err(error) if is_unavailable(&error) => Err(error),
-            Err(error) => {
-                self.set_aside(id, attempts, &error).await?;
-                Ok(Outcome::Failed)
-            }
-        }
+            .await
     }
 
-    /// Runs the handler and marks the event handled, in one transaction.
-    async fn attempt(&self, id: &str, envelope: &Envelope) -> anyhow::Result<()> {
-        let inner = &self.inner;
-        let mut transaction = inner.database.begin().await?;
-        if let Some(handling) = inner.handlers.handle(envelope, &mut transaction) {
-            handling.await?;
-        }
-        sqlx::query(
-            "UPDATE event_inbox SET status = 'handled', handled_at = $1, \
-             attempts = attempts + 1, last_error = NULL WHERE id = $2",
-        )
-        .bind(to_db(now()))
-        .bind(id)
-        .execute(&mut *transaction)
-        .await?;
-        transaction.commit().await?;
-        Ok(())
-    }
-
-    /// Records a failed attempt: a retry after a delay, or a dead letter after the last.
+    /// Records a failed attempt in `transaction`: a retry after a delay, or a dead letter after
+    /// the last. True when the event is now dead.
     async fn set_aside(
         &self,
+        transaction: &mut Tx,
         id: &str,
         attempts: i64,
         error: &anyhow::Error,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<bool> {
         let inner = &self.inner;
         let attempts = attempts + 1;
         let message: String = format!("{error:#}").chars().take(2000).collect();
@@ -275,13 +318,9 @@ impl Inbox {
             .bind(attempts)
             .bind(&message)
             .bind(id)
-            .execute(inner.database.writer())
+            .execute(&mut **transaction)
             .await?;
-            inner
-                .metrics
-                .dead_lettered
-                .get_or_create(&inner.label)
-                .inc();
+            Ok(true)
         } else {
             let delay = inner.config.retry_delay(attempts);
             tracing::warn!(service = %inner.service, event_id = id, attempts, ?delay, error = %message, "event handler failed; will retry");
@@ -294,12 +333,27 @@ impl Inbox {
             .bind(&message)
             .bind(to_db(due))
             .bind(id)
-            .execute(inner.database.writer())
+            .execute(&mut **transaction)
             .await?;
-            inner.metrics.retried.get_or_create(&inner.label).inc();
+            Ok(false)
         }
-        Ok(())
     }
+}
+
+/// An event read from the inbox, due to be handled.
+struct Pending {
+    id: String,
+    subject: String,
+    envelope: String,
+    attempts: i64,
+}
+
+/// What one batch did, counted into the metrics once it has committed.
+#[derive(Default)]
+struct Counts {
+    handled: u64,
+    dead: u64,
+    retried: u64,
 }
 
 fn is_unavailable(error: &anyhow::Error) -> bool {
