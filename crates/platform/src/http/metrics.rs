@@ -35,10 +35,13 @@ fn latency_histogram() -> Histogram {
     ])
 }
 
-/// The process's metrics registry and the HTTP instruments in it.
+/// The process's metrics registry and the HTTP instruments in it. Cloned for every request
+/// (the metrics layer's state), so a clone is one reference count.
 #[derive(Clone)]
-pub struct HttpMetrics {
-    registry: Arc<Mutex<Registry>>,
+pub struct HttpMetrics(Arc<Instruments>);
+
+struct Instruments {
+    registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
 }
@@ -67,11 +70,11 @@ impl HttpMetrics {
             "Time to answer an HTTP request, by route and method",
             latency.clone(),
         );
-        Self {
-            registry: Arc::new(Mutex::new(registry)),
+        Self(Arc::new(Instruments {
+            registry: Mutex::new(registry),
             requests,
             latency,
-        }
+        }))
     }
 
     /// Lets another part of the process register its own instruments (pool, outbox, ...).
@@ -79,7 +82,7 @@ impl HttpMetrics {
     where
         F: FnOnce(&mut Registry),
     {
-        if let Ok(mut registry) = self.registry.lock() {
+        if let Ok(mut registry) = self.0.registry.lock() {
             register(&mut registry);
         }
     }
@@ -87,7 +90,7 @@ impl HttpMetrics {
     /// The registry in the Prometheus text format.
     pub fn render(&self) -> Result<String, std::fmt::Error> {
         let mut body = String::new();
-        let registry = self.registry.lock().map_err(|_| std::fmt::Error)?;
+        let registry = self.0.registry.lock().map_err(|_| std::fmt::Error)?;
         encode(&mut body, &registry)?;
         Ok(body)
     }
@@ -121,6 +124,7 @@ pub(crate) async fn record_metrics(metrics: HttpMetrics, request: Request, next:
         .unwrap_or_else(|| "unmatched".to_owned());
     let response = next.run(request).await;
     metrics
+        .0
         .latency
         .get_or_create(&RouteLabels {
             method: method.clone(),
@@ -128,6 +132,7 @@ pub(crate) async fn record_metrics(metrics: HttpMetrics, request: Request, next:
         })
         .observe(started.elapsed().as_secs_f64());
     metrics
+        .0
         .requests
         .get_or_create(&RequestLabels {
             method,
