@@ -5,8 +5,6 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::middleware::Next;
-use axum::response::Response;
 
 tokio::task_local! {
     /// The client address of the request this task serves, for the calls it makes to other
@@ -35,12 +33,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-/// Middleware: resolves the client address once and stores it in the request's extensions.
-pub(crate) async fn resolve_client_address(
+/// Resolves the client address once and stores it in the request's extensions; answers it, for
+/// [`with_client_address`].
+pub(crate) fn settle_client_address(
     trust_forwarded_for: bool,
-    mut request: Request,
-    next: Next,
-) -> Response {
+    request: &mut Request,
+) -> Option<IpAddr> {
     let forwarded = trust_forwarded_for
         .then(|| {
             request
@@ -62,5 +60,13 @@ pub(crate) async fn resolve_client_address(
         .and_then(|c| c.0);
     let address = carried.or(forwarded).or(socket);
     request.extensions_mut().insert(ClientAddress(address));
-    CURRENT.scope(address, next.run(request)).await
+    address
+}
+
+/// Runs `work` with `address` as the client address of this task.
+pub(crate) async fn with_client_address<F: std::future::Future>(
+    address: Option<IpAddr>,
+    work: F,
+) -> F::Output {
+    CURRENT.scope(address, work).await
 }

@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
@@ -112,35 +111,53 @@ fn method_label(method: &axum::http::Method) -> &'static str {
     }
 }
 
-pub(crate) async fn record_metrics(metrics: HttpMetrics, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = method_label(request.method()).to_owned();
-    // The route template, not the path: `/api/identity/users/{id}`, so ids do not explode the
-    // label space. Unmatched paths share one label.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let response = next.run(request).await;
-    metrics
-        .0
-        .latency
-        .get_or_create(&RouteLabels {
-            method: method.clone(),
-            route: route.clone(),
-        })
-        .observe(started.elapsed().as_secs_f64());
-    metrics
-        .0
-        .requests
-        .get_or_create(&RequestLabels {
+/// A request being measured: from [`HttpMetrics::start`] to [`HttpMetrics::finish`].
+pub(crate) struct Measuring {
+    started: Instant,
+    method: &'static str,
+    route: String,
+}
+
+impl HttpMetrics {
+    /// Starts measuring `request`.
+    pub(crate) fn start(&self, request: &Request) -> Measuring {
+        // The route template, not the path: `/api/identity/users/{id}`, so ids do not explode
+        // the label space. Unmatched paths share one label.
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|path| path.as_str().to_owned())
+            .unwrap_or_else(|| "unmatched".to_owned());
+        Measuring {
+            started: Instant::now(),
+            method: method_label(request.method()),
+            route,
+        }
+    }
+
+    /// Records the answer's time and status.
+    pub(crate) fn finish(&self, measuring: Measuring, status: StatusCode) {
+        let Measuring {
+            started,
             method,
             route,
-            status: response.status().as_u16(),
-        })
-        .inc();
-    response
+        } = measuring;
+        self.0
+            .latency
+            .get_or_create(&RouteLabels {
+                method: method.to_owned(),
+                route: route.clone(),
+            })
+            .observe(started.elapsed().as_secs_f64());
+        self.0
+            .requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route,
+                status: status.as_u16(),
+            })
+            .inc();
+    }
 }
 
 /// `GET /metrics`: the registry in the Prometheus text format.

@@ -4,8 +4,6 @@
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
 
 /// The header that carries the request id across services.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -56,9 +54,9 @@ fn is_acceptable(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-/// Middleware: settles the request id, stores it in the request's extensions and header, and
-/// copies it onto the response.
-pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Response {
+/// Settles the request id (the caller's when sane, a new one otherwise) and stores it in the
+/// request's extensions and header; answers it with its header value, for the response.
+pub(crate) fn settle_request_id(request: &mut Request) -> Option<(String, HeaderValue)> {
     let id = request
         .headers()
         .get(&REQUEST_ID_HEADER)
@@ -66,17 +64,12 @@ pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Respo
         .filter(|value| is_acceptable(value))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        request
-            .headers_mut()
-            .insert(REQUEST_ID_HEADER, value.clone());
-        request.extensions_mut().insert(RequestId(id.clone()));
-        let mut response = CURRENT.scope(id, next.run(request)).await;
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        response
-    } else {
-        next.run(request).await
-    }
+    let value = HeaderValue::from_str(&id).ok()?;
+    request
+        .headers_mut()
+        .insert(REQUEST_ID_HEADER, value.clone());
+    request.extensions_mut().insert(RequestId(id.clone()));
+    Some((id, value))
 }
 
 #[cfg(test)]
