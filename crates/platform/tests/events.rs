@@ -273,6 +273,20 @@ impl Fixture {
         panic!("{what}: not reached; effects: {:?}", self.effects().await);
     }
 
+    /// The consumer's dead letters, once there is one (or after 10 s, none).
+    async fn dead_letters_once_any(&self) -> Vec<platform::events::DeadLetter> {
+        for _ in 0..100 {
+            let dead = dead_letters(self.consumer_db.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{e:#}"));
+            if !dead.is_empty() {
+                return dead;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Vec::new()
+    }
+
     async fn pending_in_outbox(&self) -> i64 {
         match platform::events::outbox::pending(&self.publisher_db).await {
             Ok(pending) => pending,
@@ -405,14 +419,7 @@ mode_test! {
         }
         let effects = fixture.wait_for("the 100 good events", |e| e.len() >= 100).await;
         assert_eq!(effects.len(), 100);
-        let mut dead = Vec::new();
-        for _ in 0..100 {
-            dead = dead_letters(fixture.consumer_db.pool()).await.unwrap_or_else(|e| panic!("{e:#}"));
-            if !dead.is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let dead = fixture.dead_letters_once_any().await;
         assert_eq!(dead.len(), 1, "{dead:?}");
         assert_eq!(dead[0].attempts, 3);
         assert_eq!(dead[0].subject, "poison");
@@ -441,14 +448,7 @@ mode_test! {
         }
         fixture.start(Behaviour { fail_after_writing: Some(7), ..Behaviour::default() });
         let effects = fixture.wait_for("the 29 good events", |e| e.len() >= 29).await;
-        let mut dead = Vec::new();
-        for _ in 0..100 {
-            dead = dead_letters(fixture.consumer_db.pool()).await.unwrap_or_else(|e| panic!("{e:#}"));
-            if !dead.is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let dead = fixture.dead_letters_once_any().await;
         assert_eq!(dead.len(), 1, "{dead:?}");
         assert_eq!(dead[0].subject, "subject-7");
         assert_eq!(dead[0].attempts, 3);
