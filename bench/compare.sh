@@ -6,6 +6,7 @@
 # Needs wrk and nginx (Debian: apt-get install wrk nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx.sh
 seconds=${SECONDS_EACH:-20}
 connections=${CONNECTIONS:-16}
 cargo build --release --locked --quiet --bin tienda
@@ -17,13 +18,7 @@ trap cleanup EXIT
 TIENDA_ADDR=127.0.0.1:18091 TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn \
   target/release/tienda >"$work/tienda.log" 2>&1 &
 pids+=($!)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
+start_nginx "$work" <<'CONF'
   server {
     listen 127.0.0.1:18092;
     location / {
@@ -31,10 +26,7 @@ http {
       return 200 '{"status":"ok"}';
     }
   }
-}
 CONF
-nginx -c "$work/nginx.conf" -g 'daemon off;' &
-pids+=($!)
 for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:18091/health/live >/dev/null && curl -sf http://127.0.0.1:18092/ >/dev/null && break
   sleep 0.2

@@ -6,6 +6,7 @@
 # Needs wrk and nginx (Debian: apt-get install wrk nginx). SECONDS_EACH, CONNECTIONS, PATH_UNDER_TEST.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx.sh
 seconds=${SECONDS_EACH:-20}
 connections=${CONNECTIONS:-32}
 path=${PATH_UNDER_TEST:-/api/catalog/categories}
@@ -26,13 +27,7 @@ TIENDA_ADDR=127.0.0.1:18081 TIENDA_LOG=warn \
   target/release/tienda gateway >/dev/null 2>&1 &
 gateway=$!
 pids+=($gateway)
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
+start_nginx "$work" <<'CONF'
   upstream tienda { server 127.0.0.1:18080; keepalive 64; }
   server {
     listen 127.0.0.1:18082;
@@ -40,15 +35,12 @@ http {
       proxy_pass http://tienda;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
     }
   }
-}
 CONF
-nginx -c "$work/nginx.conf" -g 'daemon off;' &
-pids+=($!)
 for _ in $(seq 1 60); do
   curl -sf http://127.0.0.1:18081/health/ready >/dev/null && curl -sf http://127.0.0.1:18082/health/live >/dev/null && break
   sleep 1

@@ -146,39 +146,12 @@ impl Database {
         let url = config.url.expose_secret();
         let backend = Backend::from_url(url)?;
         let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
-        let pool_options = || {
-            let options = AnyPoolOptions::new().acquire_timeout(config.acquire_timeout);
-            match backend {
-                Backend::Postgres => options,
-                Backend::Sqlite => options.after_connect(|connection, _meta| {
-                    Box::pin(async move {
-                        // journal_mode is persistent in the file; the others are per connection.
-                        connection
-                            .execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                        Ok(())
-                    })
-                }),
-            }
-        };
-        let connect = |options_for_pool: AnyPoolOptions| {
-            let options = options.clone();
-            async move {
-                options_for_pool
-                    .connect_with(options)
-                    .await
-                    .context("cannot connect to the database")
-            }
-        };
-        let pool = connect(pool_options().max_connections(config.max_connections)).await?;
+        let pool = open_pool(backend, &options, config, config.max_connections).await?;
         let writer = match backend {
             Backend::Postgres => pool.clone(),
             // The writer's queue is fair (sqlx serves waiters in order); a request that waits
             // longer than the acquire timeout gets 503, which is back-pressure, not a lost write.
-            Backend::Sqlite => connect(pool_options().max_connections(1)).await?,
+            Backend::Sqlite => open_pool(backend, &options, config, 1).await?,
         };
         Ok(Self {
             pool,
@@ -253,6 +226,37 @@ impl Database {
         self.pool.close().await;
         self.writer.close().await;
     }
+}
+
+/// A pool of at most `max_connections`; SQLite connections are set up for durability as they
+/// open.
+async fn open_pool(
+    backend: Backend,
+    options: &AnyConnectOptions,
+    config: &DatabaseConfig,
+    max_connections: u32,
+) -> anyhow::Result<AnyPool> {
+    let mut pool_options = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(config.acquire_timeout);
+    if backend == Backend::Sqlite {
+        pool_options = pool_options.after_connect(|connection, _meta| {
+            Box::pin(async move {
+                // journal_mode is persistent in the file; the others are per connection.
+                connection
+                    .execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                Ok(())
+            })
+        });
+    }
+    pool_options
+        .connect_with(options.clone())
+        .await
+        .context("cannot connect to the database")
 }
 
 /// Escapes `%`, `_` and `\` so that user text matches itself in `LIKE ... ESCAPE '\'`.

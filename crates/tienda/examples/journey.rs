@@ -33,11 +33,11 @@ use shop::{Result, Shop, Urls, checkout_body, percentile};
 struct Options {
     /// The shop's base URL (embedded, or the gateway).
     base: String,
-    /// Shoppers (each a registered customer).
-    #[arg(long, default_value_t = 16)]
+    /// Shoppers (each a registered customer), at least 1.
+    #[arg(long, default_value_t = 16, value_parser = at_least_one)]
     users: usize,
     /// Steps per second on a fixed schedule (open loop); without it, closed loop.
-    #[arg(long)]
+    #[arg(long, value_parser = positive_rate)]
     rate: Option<f64>,
     /// How long to run.
     #[arg(long, default_value_t = 30)]
@@ -45,9 +45,23 @@ struct Options {
     /// A shopper's mean pause between steps in the closed loop.
     #[arg(long, default_value_t = 100)]
     think_ms: u64,
-    /// Books made for the run.
-    #[arg(long, default_value_t = 50)]
+    /// Books made for the run, at least 1.
+    #[arg(long, default_value_t = 50, value_parser = at_least_one)]
     products: usize,
+}
+
+fn at_least_one(text: &str) -> std::result::Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number of at least 1".to_owned()),
+    }
+}
+
+fn positive_rate(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err("a number of steps per second above 0".to_owned()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,6 +161,7 @@ impl Shopper {
     }
 }
 
+/// A product id as the shop gave it (a JSON string), for a path.
 fn id(value: &Value) -> &str {
     value.as_str().unwrap_or_default()
 }
@@ -317,10 +332,7 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(options.seconds);
     let tasks = match options.rate {
-        Some(rate) if rate > 0.0 => {
-            open_loop(shopper, options.users, rate, deadline, &sender).await
-        }
-        Some(_) => return Err("--rate must be above 0".into()),
+        Some(rate) => open_loop(shopper, options.users, rate, deadline, &sender).await,
         None => closed_loop(shopper, &options, deadline, &sender),
     };
     drop(sender);
