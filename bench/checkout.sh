@@ -25,7 +25,7 @@ trap cleanup EXIT
 # Starts `tienda SERVE...` with the environment given; sets `url` to its base URL.
 start() {
   local log="$work/$RANDOM.log"
-  env "$@" TIENDA_ADDR=127.0.0.1:0 TIENDA_LOG=warn target/release/tienda "${SERVE[@]}" >"$log" 2>&1 &
+  env "$@" TIENDA_ADDR=127.0.0.1:0 TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 target/release/tienda "${SERVE[@]}" >"$log" 2>&1 &
   pids+=($!)
   url=""
   for _ in $(seq 1 100); do

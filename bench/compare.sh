@@ -15,7 +15,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-TIENDA_ADDR=127.0.0.1:18091 TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn \
+TIENDA_ADDR=127.0.0.1:18091 TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 \
   target/release/tienda >"$work/tienda.log" 2>&1 &
 pids+=($!)
 start_nginx "$work" <<'CONF'

@@ -16,14 +16,13 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-TIENDA_ADDR=127.0.0.1:18080 TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn \
+TIENDA_ADDR=127.0.0.1:18080 TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 \
   target/release/tienda >/dev/null 2>&1 &
 pids+=($!)
 upstream=http://127.0.0.1:18080
-TIENDA_ADDR=127.0.0.1:18081 TIENDA_LOG=warn \
+TIENDA_ADDR=127.0.0.1:18081 TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 \
   TIENDA_IDENTITY_URL=$upstream TIENDA_CUSTOMERS_URL=$upstream TIENDA_CATALOG_URL=$upstream \
   TIENDA_ORDERS_URL=$upstream TIENDA_SUPPORT_URL=$upstream TIENDA_WEB_URL=$upstream \
-  TIENDA_GATEWAY_RATE_PER_SECOND=1000000 TIENDA_GATEWAY_RATE_BURST=1000000 \
   target/release/tienda gateway >/dev/null 2>&1 &
 gateway=$!
 pids+=($gateway)

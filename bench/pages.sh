@@ -14,7 +14,7 @@ BASE="http://127.0.0.1:$PORT"
 
 cargo build --release --quiet
 DATA=$(mktemp -d)
-TIENDA_ADDR=127.0.0.1:$PORT TIENDA_DATA_DIR="$DATA" TIENDA_LOG=warn target/release/tienda >/dev/null 2>&1 &
+TIENDA_ADDR=127.0.0.1:$PORT TIENDA_DATA_DIR="$DATA" TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 target/release/tienda >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/health/live" >/dev/null && break; sleep 0.1; done

@@ -19,7 +19,7 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-TIENDA_ADDR=127.0.0.1:$port TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn \
+TIENDA_ADDR=127.0.0.1:$port TIENDA_DATA_DIR="$work/data" TIENDA_LOG=warn TIENDA_RATE_LIMIT_PER_SECOND=0 \
   TIENDA_ADMIN_EMAIL=$ADMIN_EMAIL TIENDA_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   "$binary" >"$work/tienda.log" 2>&1 &
 pid=$!

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use platform::App;
 use platform::db::Backend;
-use platform::http::{HttpConfig, HttpMetrics};
+use platform::http::HttpMetrics;
 use platform::testing::events::memory_bus;
 use platform::testing::{TestDatabase, TestIssuer, spawn_router};
 use serde_json::json;
@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
     let state = built.state.clone();
     let app = App::compose(
         vec![built.service],
-        &HttpConfig::default(),
+        &platform::testing::http_config(),
         HttpMetrics::new(),
     );
     let base = format!("http://{}/api/catalog", spawn_router(app.router()).await);

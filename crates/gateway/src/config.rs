@@ -1,6 +1,5 @@
-//! What the gateway needs: where each service's replicas are, and its limits.
+//! What the gateway needs: where each service's replicas are, and its timeouts.
 
-use std::num::NonZeroU32;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -12,27 +11,11 @@ pub const API_SERVICES: [&str; 5] = ["identity", "customers", "catalog", "orders
 /// The upstream that answers every path outside `/api/`.
 pub const SITE: &str = "web";
 
-/// Requests per second a client may make on average unless configured (100).
-const DEFAULT_RATE_PER_SECOND: NonZeroU32 = match NonZeroU32::new(100) {
-    Some(rate) => rate,
-    None => NonZeroU32::MIN,
-};
-
-/// Requests a client may make at once above the average unless configured (200).
-const DEFAULT_RATE_BURST: NonZeroU32 = match NonZeroU32::new(200) {
-    Some(rate) => rate,
-    None => NonZeroU32::MIN,
-};
-
 /// The gateway's configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Each upstream (the five API services and `web`) and the base URLs of its replicas.
     pub upstreams: Vec<(&'static str, Vec<Uri>)>,
-    /// Requests a client may make per second, on average.
-    pub rate_per_second: NonZeroU32,
-    /// Requests a client may make at once above the average.
-    pub rate_burst: NonZeroU32,
     /// How long a connection to an upstream may take to open.
     pub connect_timeout: Duration,
     /// How long a replica that failed is left out of the rotation.
@@ -42,12 +25,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// A config with the default limits for `upstreams`.
+    /// A config with the default timeouts for `upstreams`.
     pub fn new(upstreams: Vec<(&'static str, Vec<Uri>)>) -> Self {
         Self {
             upstreams,
-            rate_per_second: DEFAULT_RATE_PER_SECOND,
-            rate_burst: DEFAULT_RATE_BURST,
             connect_timeout: Duration::from_secs(2),
             eject_for: Duration::from_secs(5),
             document_ttl: Duration::from_secs(60),

@@ -24,6 +24,7 @@ pub(crate) fn router() -> Router<Arc<Gateway>> {
     Router::new()
         .route("/api/openapi.json", get(document))
         .merge(SwaggerUi::new("/api/docs").config(SwaggerConfig::from("/api/openapi.json")))
+        .layer(axum::middleware::map_response(platform::http::protect_docs))
 }
 
 async fn document(State(gateway): State<Arc<Gateway>>) -> Response {

@@ -1,20 +1,19 @@
 //! The edge in distributed mode (`tienda gateway`): the one public entry point. It routes
 //! `/api/<service>/...` to that service's replicas and every other path to the website's, and
-//! holds what belongs at the edge: per-client rate limits, the body limit, timeouts,
+//! holds what belongs at the edge: per-client rate limits (platform's, as every process has
+//! them, `HttpConfig::rate_limits`), the body limit, timeouts,
 //! `X-Forwarded-*` and `x-request-id`, the merged OpenAPI document, and readiness that reports
 //! each upstream. It owns no data and checks no token: every service verifies its own.
 //!
-//! - `config.rs`: the upstreams and limits.
+//! - `config.rs`: the upstreams and timeouts.
 //! - `upstreams.rs`: the replicas of one upstream, in turn, a failing one left out a while.
 //! - `proxy.rs`: forwarding one request and its answer.
-//! - `limits.rs`: per-client rate limits.
 //! - `docs.rs`: the merged OpenAPI and Swagger UI.
 //!
 //! ADR 0009 records why it is built this way (hyper-util's pooled client under axum).
 
 mod config;
 mod docs;
-mod limits;
 mod proxy;
 mod upstreams;
 
@@ -22,7 +21,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::middleware;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -33,9 +31,6 @@ use utoipa::openapi::OpenApi;
 pub use config::{API_SERVICES, Config, SITE, replicas};
 
 use upstreams::Pool;
-
-/// How often the rate limiter forgets clients it has not seen lately.
-const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// The gateway's shared state.
 pub(crate) struct Gateway {
@@ -122,7 +117,7 @@ impl Gateway {
 }
 
 /// Builds the gateway: its routes (health, metrics, documents) and, for every other path, the
-/// proxy behind the rate limits, all in the standard middleware stack.
+/// proxy, all in the standard middleware stack (with its rate limits).
 pub fn build(config: Config, http: &HttpConfig, metrics: HttpMetrics) -> anyhow::Result<App> {
     let pool = |name: &'static str| {
         config
@@ -169,20 +164,9 @@ pub fn build(config: Config, http: &HttpConfig, metrics: HttpMetrics) -> anyhow:
             })
         })
         .collect();
-    let limits = Arc::new(limits::RateLimits::new(&config));
-    let forwarded = docs::router()
-        .fallback(proxy::forward)
-        .with_state(gateway)
-        .layer(middleware::from_fn_with_state(
-            limits.clone(),
-            limits::limit,
-        ));
-    let router = health_router(checks, metrics.clone()).fallback_service(forwarded);
-    let prune = platform::periodic(PRUNE_EVERY, move || {
-        let limits = limits.clone();
-        async move { limits.prune() }
-    });
-    Ok(App::edge(router, vec![prune], http, metrics))
+    let forwarded = docs::router().fallback(proxy::forward).with_state(gateway);
+    let router = health_router(checks).fallback_service(forwarded);
+    Ok(App::edge(router, Vec::new(), http, metrics))
 }
 
 #[cfg(test)]

@@ -3,7 +3,10 @@
 //! stack. The embedded mode runs every service in one `App`; the distributed mode runs one.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
+
+use anyhow::Context;
 
 use axum::Router;
 use futures::future::BoxFuture;
@@ -13,7 +16,7 @@ use utoipa::openapi::OpenApi;
 
 use crate::http::{
     HttpConfig, HttpMetrics, ReadinessCheck, apply_stack, apply_stack_with_site, docs_router,
-    health_router,
+    health_router, metrics_router,
 };
 
 /// How long background tasks get to finish after the server has stopped.
@@ -60,7 +63,23 @@ pub struct Service {
 /// Several services behind one listener.
 pub struct App {
     router: Router,
+    /// `/metrics` on an address of its own, when configured so.
+    metrics: Option<(SocketAddr, Router)>,
     tasks: Vec<BackgroundTask>,
+}
+
+/// `router` with `/metrics` beside its routes, or the metrics router apart when the config
+/// gives it an address of its own.
+fn place_metrics(
+    router: Router,
+    http: &HttpConfig,
+    metrics: &HttpMetrics,
+) -> (Router, Option<(SocketAddr, Router)>) {
+    let served = metrics_router(metrics.clone());
+    match http.metrics_addr {
+        Some(address) => (router, Some((address, served))),
+        None => (router.merge(served), None),
+    }
 }
 
 impl App {
@@ -92,14 +111,20 @@ impl App {
             tasks.extend(site.tasks);
             site.router
         });
+        crate::http::problems::complete(&mut document);
         let router = router
-            .merge(health_router(checks, metrics.clone()))
+            .merge(health_router(checks))
             .merge(docs_router(document));
+        let (router, apart) = place_metrics(router, http, &metrics);
         let router = match site {
             Some(site) => apply_stack_with_site(router, site, http, metrics),
             None => apply_stack(router, http, metrics),
         };
-        Self { router, tasks }
+        Self {
+            router,
+            metrics: apart,
+            tasks,
+        }
     }
 
     /// An edge: `router` answers every path itself (its fallback forwards what its routes do
@@ -110,10 +135,17 @@ impl App {
         http: &HttpConfig,
         metrics: HttpMetrics,
     ) -> Self {
+        let (router, apart) = place_metrics(router, http, &metrics);
         Self {
             router: crate::http::apply_stack_keeping_fallback(router, http, metrics),
+            metrics: apart,
             tasks,
         }
+    }
+
+    /// `/metrics` when it is served on an address of its own (tests serve it themselves).
+    pub fn metrics_router(&self) -> Option<Router> {
+        self.metrics.as_ref().map(|(_, router)| router.clone())
     }
 
     /// The composed router, for calling in process (tests, the embedded clients).
@@ -127,13 +159,26 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight and background tasks
-    /// finish.
+    /// finish. Binds the metrics address, when there is one, first.
     pub async fn run(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
+        if let Some((address, router)) = self.metrics {
+            let metrics_listener = TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {address}"))?;
+            tracing::info!(address = %metrics_listener.local_addr()?, "metrics are served apart");
+            let stopped = cancel.clone();
+            tokio::spawn(async move {
+                let stop = async move { stopped.cancelled().await };
+                if let Err(error) = crate::http::serve(metrics_listener, router, stop).await {
+                    tracing::error!(%error, "the metrics server failed");
+                }
+            });
+        }
         let handles: Vec<_> = self
             .tasks
             .into_iter()

@@ -15,6 +15,16 @@ pub use client::{
     Anonymous, Bearer, TestClient, TestUser, etag, serve, serve_with_http, unique_email,
 };
 
+/// The HTTP edge of a test server: the defaults without rate limits, since a test drives one
+/// server from one address far faster than any client should (the limits' own tests turn
+/// them on).
+pub fn http_config() -> crate::http::HttpConfig {
+    crate::http::HttpConfig {
+        rate_limits: crate::http::RateLimitConfig::OFF,
+        ..crate::http::HttpConfig::default()
+    }
+}
+
 use std::net::SocketAddr;
 
 use anyhow::Context;

@@ -26,13 +26,25 @@ fn service(router: Router) -> platform::Service {
 
 /// An app of one route, `GET /fine`, composed as the binary composes services; its address.
 async fn serve_fine() -> std::net::SocketAddr {
-    let fine = Router::new().route("/fine", get(|| async { "fine" }));
-    let app = App::compose(
-        vec![service(fine)],
-        &HttpConfig::default(),
-        HttpMetrics::new(),
+    serve_fine_with(&HttpConfig::default()).await.0
+}
+
+/// As [`serve_fine`] with `config`; also the app, for what it serves apart.
+async fn serve_fine_with(config: &HttpConfig) -> (std::net::SocketAddr, App) {
+    let fine = Router::new().route(
+        "/fine",
+        get(|| async { "fine" }).post(|| async { "posted" }),
     );
-    spawn_router(app.router()).await
+    let app = App::compose(vec![service(fine)], config, HttpMetrics::new());
+    (spawn_router(app.router()).await, app)
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn app(router: Router, timeout: Duration) -> Router {
@@ -143,7 +155,7 @@ async fn readiness_names_the_failing_check_with_503() -> anyhow::Result<()> {
     let down = platform::http::ReadinessCheck::new("broker", || {
         Box::pin(async { Err("connection refused".to_owned()) })
     });
-    let router = platform::http::health_router(vec![up, down], HttpMetrics::new());
+    let router = platform::http::health_router(vec![up, down]);
     let address = spawn_router(router).await;
     let response = reqwest::get(format!("http://{address}/health/ready")).await?;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -183,13 +195,6 @@ async fn made_up_methods_add_no_series_to_the_metrics() -> anyhow::Result<()> {
 async fn every_answer_is_nosniff_and_authenticated_ones_are_not_stored() -> anyhow::Result<()> {
     let address = serve_fine().await;
     let client = reqwest::Client::new();
-    let header = |response: &reqwest::Response, name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-    };
     let public = client.get(format!("http://{address}/fine")).send().await?;
     assert_eq!(
         header(&public, "x-content-type-options").as_deref(),
@@ -213,6 +218,126 @@ async fn every_answer_is_nosniff_and_authenticated_ones_are_not_stored() -> anyh
     assert_eq!(
         header(&authenticated, "cache-control").as_deref(),
         Some("no-store")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn metrics_on_an_address_of_their_own_leave_the_api() -> anyhow::Result<()> {
+    let config = HttpConfig {
+        metrics_addr: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        ..HttpConfig::default()
+    };
+    let (address, app) = serve_fine_with(&config).await;
+    reqwest::get(format!("http://{address}/fine")).await?;
+    let public = reqwest::get(format!("http://{address}/metrics")).await?;
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        header(&public, "content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    let Some(apart) = app.metrics_router() else {
+        panic!("no metrics router apart")
+    };
+    let private = spawn_router(apart).await;
+    let metrics = reqwest::get(format!("http://{private}/metrics")).await?;
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(metrics.text().await?.contains("route=\"/fine\""));
+    // Without the setting, beside the API as before.
+    let (address, app) = serve_fine_with(&HttpConfig::default()).await;
+    assert!(app.metrics_router().is_none());
+    let beside = reqwest::get(format!("http://{address}/metrics")).await?;
+    assert_eq!(beside.status(), StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn cross_origin_calls_are_off_unless_the_origin_is_listed() -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let preflight = |address: std::net::SocketAddr, origin: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, format!("http://{address}/fine"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    // By default no origin gets CORS headers.
+    let closed = serve_fine().await;
+    let refused = preflight(closed, "https://shop.example.com").await?;
+    assert_eq!(header(&refused, "access-control-allow-origin"), None);
+    let simple = client
+        .get(format!("http://{closed}/fine"))
+        .header("origin", "https://shop.example.com")
+        .send()
+        .await?;
+    assert_eq!(header(&simple, "access-control-allow-origin"), None);
+
+    let config = HttpConfig {
+        cors_origins: vec![axum::http::HeaderValue::from_static(
+            "https://shop.example.com",
+        )],
+        ..HttpConfig::default()
+    };
+    let (open, _app) = serve_fine_with(&config).await;
+    let allowed = preflight(open, "https://shop.example.com").await?;
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    assert_eq!(
+        header(&allowed, "access-control-allow-origin").as_deref(),
+        Some("https://shop.example.com")
+    );
+    let methods = header(&allowed, "access-control-allow-methods").unwrap_or_default();
+    assert!(
+        methods.contains("POST") && methods.contains("PATCH"),
+        "{methods}"
+    );
+    let headers = header(&allowed, "access-control-allow-headers").unwrap_or_default();
+    assert!(
+        headers.contains("authorization") && headers.contains("idempotency-key"),
+        "{headers}"
+    );
+    assert_eq!(
+        header(&allowed, "access-control-max-age").as_deref(),
+        Some("600")
+    );
+    assert_eq!(header(&allowed, "access-control-allow-credentials"), None);
+    let answer = client
+        .post(format!("http://{open}/fine"))
+        .header("origin", "https://shop.example.com")
+        .send()
+        .await?;
+    assert_eq!(
+        header(&answer, "access-control-allow-origin").as_deref(),
+        Some("https://shop.example.com")
+    );
+    let exposed = header(&answer, "access-control-expose-headers").unwrap_or_default();
+    assert!(
+        exposed.contains("etag") && exposed.contains("retry-after"),
+        "{exposed}"
+    );
+    let stranger = preflight(open, "https://evil.example.net").await?;
+    assert_eq!(header(&stranger, "access-control-allow-origin"), None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_api_viewer_may_not_be_framed_and_its_missing_files_are_problems() -> anyhow::Result<()>
+{
+    let address = serve_fine().await;
+    let page = reqwest::get(format!("http://{address}/api/docs/")).await?;
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = header(&page, "content-security-policy").unwrap_or_default();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert_eq!(header(&page, "x-frame-options").as_deref(), Some("DENY"));
+    let missing = reqwest::get(format!("http://{address}/api/docs/nothing.js")).await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        header(&missing, "content-type").as_deref(),
+        Some("application/problem+json")
     );
     Ok(())
 }

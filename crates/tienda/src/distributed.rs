@@ -122,7 +122,7 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
         ServiceName::Web => return build_web(settings).await,
     };
     Ok(Built {
-        app: App::compose(vec![built], &settings.http(), metrics),
+        app: App::compose(vec![built], &settings.http()?, metrics),
         generated_admin,
     })
 }
@@ -175,7 +175,7 @@ async fn build_web(settings: &Settings) -> anyhow::Result<Built> {
         app: App::compose_with_site(
             Vec::new(),
             Some(site.service),
-            &settings.http(),
+            &settings.http()?,
             HttpMetrics::new(),
         ),
         generated_admin: None,
@@ -202,17 +202,12 @@ pub fn build_gateway(settings: &Settings) -> anyhow::Result<Built> {
             Ok((service, gateway::replicas(service, list)?))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let per_second = std::num::NonZeroU32::new(settings.gateway_rate_per_second)
-        .context("TIENDA_GATEWAY_RATE_PER_SECOND must be at least 1")?;
-    let burst = std::num::NonZeroU32::new(settings.gateway_rate_burst)
-        .context("TIENDA_GATEWAY_RATE_BURST must be at least 1")?;
-    let config = gateway::Config {
-        rate_per_second: per_second,
-        rate_burst: burst,
-        ..gateway::Config::new(upstreams)
-    };
     Ok(Built {
-        app: gateway::build(config, &settings.http(), HttpMetrics::new())?,
+        app: gateway::build(
+            gateway::Config::new(upstreams),
+            &settings.http()?,
+            HttpMetrics::new(),
+        )?,
         generated_admin: None,
     })
 }

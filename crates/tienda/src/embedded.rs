@@ -106,7 +106,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
             support.service,
         ],
         Some(site.service),
-        &settings.http(),
+        &settings.http()?,
         metrics,
     );
     Ok(Built {

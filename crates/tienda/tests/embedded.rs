@@ -120,7 +120,57 @@ async fn the_api_document_and_its_viewer_are_served() -> anyhow::Result<()> {
     let viewer = reqwest::get(format!("http://{address}/api/docs/")).await?;
     assert_eq!(viewer.status(), StatusCode::OK);
     assert!(viewer.text().await?.contains("swagger"));
+    let mut dangling = Vec::new();
+    dangling_refs(&document, &document, &mut dangling);
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
+    // Every operation documents what the stack may answer whatever the handler does.
+    let mut operations = 0;
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            operations += 1;
+            let responses = &operation["responses"];
+            let has = |status: &str| responses[status].is_object();
+            assert!(has("429") && has("503"), "{method} {path}");
+            assert!(
+                responses["429"]["headers"]["Retry-After"].is_object(),
+                "{method} {path}"
+            );
+            if operation["security"].to_string().contains("bearer") {
+                assert!(has("401"), "{method} {path}: no 401");
+            }
+            if operation["requestBody"].is_object() {
+                assert!(has("413") && has("415") && has("400"), "{method} {path}");
+            }
+            if path.contains('{') {
+                assert!(has("404"), "{method} {path}: no 404");
+            }
+        }
+    }
+    assert!(operations > 50, "{operations} operations");
     Ok(())
+}
+
+/// Every `$ref` in `value` that names no schema of `document`.
+fn dangling_refs(document: &Value, value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                match (name.as_str(), field.as_str()) {
+                    ("$ref", Some(target)) => {
+                        let pointer = target.trim_start_matches('#');
+                        if document.pointer(pointer).is_none() {
+                            found.push(target.to_owned());
+                        }
+                    }
+                    _ => dangling_refs(document, field, found),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| dangling_refs(document, item, found)),
+        _ => {}
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

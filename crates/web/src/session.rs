@@ -24,8 +24,8 @@ use tokio::sync::Mutex;
 use crate::error::PageError;
 use crate::store::{self, SignedIn, StoredSession};
 
-/// The session cookie's name.
-pub const COOKIE: &str = "tienda_session";
+/// The session cookie's name (platform's, whose rate limits key a signed-in shopper by it).
+pub const COOKIE: &str = platform::http::SESSION_COOKIE;
 
 /// How long a session lives without use.
 const LIFETIME: Duration = Duration::days(30);

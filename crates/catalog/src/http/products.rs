@@ -136,6 +136,7 @@ pub struct ProductListQuery {
     /// Only this seller's.
     pub seller: Option<Uuid>,
     /// The order.
+    #[param(inline)]
     pub sort: Option<SortParam>,
     /// How many, 1 to 100 (default 20).
     pub limit: Option<u32>,

@@ -2,7 +2,6 @@
 //! (The whole shop behind the gateway is proven in `crates/tienda/tests/edge.rs`.)
 
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -12,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use futures::StreamExt;
 use gateway::{API_SERVICES, Config, SITE};
-use platform::http::{HttpConfig, HttpMetrics};
+use platform::http::{HttpConfig, HttpMetrics, RateLimitConfig};
 use platform::testing::spawn_router;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -127,7 +126,7 @@ async fn edge(catalog: Vec<SocketAddr>, tweak: impl FnOnce(&mut Config, &mut Htt
     let mut http = HttpConfig {
         request_timeout: Duration::from_secs(10),
         body_limit_bytes: 64 * 1024,
-        ..HttpConfig::default()
+        ..platform::testing::http_config()
     };
     tweak(&mut config, &mut http);
     let app = match gateway::build(config, &http, HttpMetrics::new()) {
@@ -322,9 +321,12 @@ async fn a_slow_upstream_times_out_with_a_503() {
 
 #[tokio::test]
 async fn clients_over_their_rate_get_429_with_retry_after() {
-    let edge = edge(Vec::new(), |config, _| {
-        config.rate_per_second = NonZeroU32::MIN;
-        config.rate_burst = NonZeroU32::MIN.saturating_add(2);
+    let edge = edge(Vec::new(), |_, http| {
+        http.rate_limits = RateLimitConfig {
+            per_second: 1,
+            burst: 3,
+            ..RateLimitConfig::default()
+        };
     })
     .await;
     let mut statuses = Vec::new();

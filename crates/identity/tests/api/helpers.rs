@@ -53,7 +53,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// As [`spawn_app`], with changes to the config.
 pub async fn spawn_app_with(backend: Backend, customize: Customize) -> TestApp {
-    spawn_app_with_http(backend, customize, HttpConfig::default()).await
+    spawn_app_with_http(backend, customize, platform::testing::http_config()).await
 }
 
 /// As [`spawn_app_with`], with a given HTTP edge config.

@@ -8,7 +8,7 @@ use platform::App;
 use platform::client::{ServiceClient, ServiceTokens};
 use platform::config::SecretString;
 use platform::db::Backend;
-use platform::http::{HttpConfig, HttpMetrics};
+use platform::http::HttpMetrics;
 use platform::testing::events::{DropGuard, TcpProxy, memory_bus, spawn_app_with_tasks};
 pub use platform::testing::{
     Anonymous, Bearer, TestClient, assert_problem, error_code, json_body, text,
@@ -125,7 +125,7 @@ pub async fn spawn_wired_shop(
         Wiring::Http => {
             let app = App::compose(
                 vec![identity.service, catalog.service],
-                &HttpConfig::default(),
+                &platform::testing::http_config(),
                 HttpMetrics::new(),
             );
             let (address, tasks) = spawn_app_with_tasks(app).await;

@@ -1,5 +1,4 @@
-//! `/health/live` (the process answers) and `/health/ready` (every dependency answers), plus
-//! `/metrics`.
+//! `/health/live` (the process answers) and `/health/ready` (every dependency answers).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::future::BoxFuture;
 use serde::Serialize;
-
-use super::metrics::{HttpMetrics, serve_metrics};
 
 /// How long one readiness check may take before it counts as down.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -69,23 +66,14 @@ struct CheckResult {
 
 /// Cloned for every request to these routes, so a clone is one reference count.
 #[derive(Clone)]
-struct HealthState(Arc<HealthInner>);
+struct HealthState(Arc<Vec<ReadinessCheck>>);
 
-struct HealthInner {
-    checks: Vec<ReadinessCheck>,
-    metrics: HttpMetrics,
-}
-
-/// The health and metrics routes.
-pub fn health_router(checks: Vec<ReadinessCheck>, metrics: HttpMetrics) -> Router {
+/// The health routes.
+pub fn health_router(checks: Vec<ReadinessCheck>) -> Router {
     Router::new()
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
-        .route(
-            "/metrics",
-            get(|State(state): State<HealthState>| serve_metrics(State(state.0.metrics.clone()))),
-        )
-        .with_state(HealthState(Arc::new(HealthInner { checks, metrics })))
+        .with_state(HealthState(Arc::new(checks)))
 }
 
 async fn live() -> Response {
@@ -98,7 +86,7 @@ async fn live() -> Response {
 }
 
 async fn ready(State(state): State<HealthState>) -> Response {
-    let results = futures::future::join_all(state.0.checks.iter().map(|check| async move {
+    let results = futures::future::join_all(state.0.iter().map(|check| async move {
         let status = match check.check().await {
             Ok(()) => "up",
             Err(error) => {

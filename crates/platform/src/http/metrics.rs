@@ -160,8 +160,16 @@ impl HttpMetrics {
     }
 }
 
+/// `GET /metrics`, on the main address or, when `TIENDA_METRICS_ADDR` is set, on that one
+/// alone (keep it private: it names every route and how busy it is).
+pub fn metrics_router(metrics: HttpMetrics) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(serve_metrics))
+        .with_state(metrics)
+}
+
 /// `GET /metrics`: the registry in the Prometheus text format.
-pub(crate) async fn serve_metrics(State(metrics): State<HttpMetrics>) -> Response {
+async fn serve_metrics(State(metrics): State<HttpMetrics>) -> Response {
     match metrics.render() {
         Ok(body) => (
             StatusCode::OK,

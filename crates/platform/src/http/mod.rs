@@ -6,6 +6,7 @@
 mod client_address;
 mod health;
 mod json;
+mod limits;
 mod metrics;
 mod openapi;
 pub mod problems;
@@ -21,14 +22,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use serde::Deserialize;
 use tokio::net::TcpListener;
 
 pub use client_address::{ClientAddress, current_client_address};
 pub use health::{ReadinessCheck, health_router};
 pub use json::{Json, from_json_value};
-pub use metrics::HttpMetrics;
-pub use openapi::docs_router;
+pub use limits::{RateLimitConfig, SESSION_COOKIE};
+pub use metrics::{HttpMetrics, metrics_router};
+pub use openapi::{docs_router, protect_docs};
 pub use query::Query;
 pub use request_id::{REQUEST_ID_HEADER, RequestId, current_request_id, with_request_id};
 pub use responses::{Created, IdPath};
@@ -36,7 +37,7 @@ pub use stack::{apply_stack, apply_stack_keeping_fallback, apply_stack_with_site
 pub use versioning::{IfMatch, etag};
 
 /// How the HTTP edge of a process behaves.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct HttpConfig {
     /// Where to listen.
     pub addr: SocketAddr,
@@ -46,6 +47,12 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// The per-client rate limits.
+    pub rate_limits: RateLimitConfig,
+    /// Serve `/metrics` on this address only, instead of beside the API.
+    pub metrics_addr: Option<SocketAddr>,
+    /// The origins whose pages may call the API from a browser (CORS); none by default.
+    pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
 impl Default for HttpConfig {
@@ -55,6 +62,9 @@ impl Default for HttpConfig {
             body_limit_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             trust_forwarded_for: false,
+            rate_limits: RateLimitConfig::default(),
+            metrics_addr: None,
+            cors_origins: Vec::new(),
         }
     }
 }

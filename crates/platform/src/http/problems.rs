@@ -78,3 +78,83 @@ pub struct TooManyRequests(#[expect(dead_code, reason = "documentation only")] P
     content_type = "application/problem+json"
 )]
 pub struct Unavailable(#[expect(dead_code, reason = "documentation only")] Problem);
+
+/// Adds to every operation of `document` the problem answers the standard stack itself gives,
+/// whatever the handler: 429 (rate limits) and 503 (timeout) everywhere, with `Retry-After`;
+/// 401 where a bearer token is asked for; 404 where the path holds an id (one that is not an
+/// id is not found); 400, 413 and 415 where a JSON body is read. A handler that documents one
+/// of these with words of its own keeps them.
+pub fn complete(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::Operation;
+    let retry_after = || {
+        let mut header = utoipa::openapi::header::Header::new(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Integer)
+                .minimum(Some(1)),
+        );
+        header.description = Some("Seconds to wait before trying again".to_owned());
+        header
+    };
+    let answer = |status: u16, description: &str, retry: bool| {
+        let mut response = utoipa::openapi::Response::new(description);
+        response.content.insert(
+            "application/problem+json".to_owned(),
+            utoipa::openapi::Content::new(Some(utoipa::openapi::Ref::from_schema_name("Problem"))),
+        );
+        if retry {
+            response
+                .headers
+                .insert("Retry-After".to_owned(), retry_after());
+        }
+        (status.to_string(), response)
+    };
+    let add = |operation: &mut Operation, path: &str| {
+        let bearer = operation.security.as_ref().is_some_and(|requirements| {
+            serde_json::to_value(requirements)
+                .is_ok_and(|value| value.to_string().contains("\"bearer\""))
+        });
+        let mut statuses = vec![
+            answer(429, "Too many requests; see Retry-After", true),
+            answer(503, "Unavailable or took too long; see Retry-After", true),
+        ];
+        if bearer {
+            statuses.push(answer(401, "No valid access token", false));
+        }
+        if path.contains('{') {
+            statuses.push(answer(404, "Not found, or not the caller's to see", false));
+        }
+        if operation.request_body.is_some() {
+            statuses.push(answer(400, "Malformed request", false));
+            statuses.push(answer(413, "Body over the size limit", false));
+            statuses.push(answer(415, "Body not sent as JSON", false));
+        }
+        for (status, response) in statuses {
+            let retry = response.headers.contains_key("Retry-After");
+            let kept = operation
+                .responses
+                .responses
+                .entry(status)
+                .or_insert_with(|| response.into());
+            // A handler's own 429 or 503 gets the header too.
+            if let (utoipa::openapi::RefOr::T(kept), true) = (kept, retry) {
+                kept.headers
+                    .entry("Retry-After".to_owned())
+                    .or_insert_with(retry_after);
+            }
+        }
+    };
+    for (path, item) in &mut document.paths.paths {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add(operation, path);
+        }
+    }
+}

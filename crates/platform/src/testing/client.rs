@@ -172,7 +172,7 @@ impl TestClient {
 /// Serves `services` as one app on a fresh port with their background tasks (stopped when the
 /// guard drops), and a client for paths under `prefix`.
 pub async fn serve(services: Vec<Service>, prefix: &str) -> (TestClient, DropGuard) {
-    serve_with_http(services, &HttpConfig::default(), prefix).await
+    serve_with_http(services, &super::http_config(), prefix).await
 }
 
 /// As [`serve`], with the HTTP edge configured by `http` (body limits, timeouts).

@@ -117,6 +117,7 @@ pub struct QueueQuery {
     pub email: Option<String>,
     /// `breached`: an SLA target passed unmet; `due_soon`: a target falls due within an hour;
     /// `on_track`: neither.
+    #[param(inline)]
     pub sla: Option<SlaFilter>,
     /// `true`: only those nobody is assigned.
     pub unassigned: Option<bool>,

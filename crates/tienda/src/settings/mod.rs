@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use platform::config::SecretString;
+use platform::http::RateLimitConfig;
 use platform::telemetry::LogFormat;
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +33,10 @@ pub struct Settings {
     pub customers_url: Option<String>,
     pub support_url: Option<String>,
     pub web_url: Option<String>,
-    pub gateway_rate_per_second: u32,
-    pub gateway_rate_burst: u32,
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
+    pub rate_limit_guarded_per_minute: u32,
+    pub rate_limit_guarded_burst: u32,
     pub secure_cookies: bool,
     pub service_secret: Option<SecretString>,
     pub database_url: Option<SecretString>,
@@ -52,6 +55,8 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
     pub trust_forwarded_for: bool,
+    pub metrics_addr: Option<SocketAddr>,
+    pub cors_origins: Option<String>,
     pub token_issuer: String,
     pub token_audience: String,
     pub access_token_ttl_secs: u64,
@@ -99,8 +104,10 @@ impl Default for Settings {
             customers_url: None,
             support_url: None,
             web_url: None,
-            gateway_rate_per_second: 100,
-            gateway_rate_burst: 200,
+            rate_limit_per_second: RateLimitConfig::default().per_second,
+            rate_limit_burst: RateLimitConfig::default().burst,
+            rate_limit_guarded_per_minute: RateLimitConfig::default().guarded_per_minute,
+            rate_limit_guarded_burst: RateLimitConfig::default().guarded_burst,
             secure_cookies: false,
             service_secret: None,
             database_url: None,
@@ -119,6 +126,8 @@ impl Default for Settings {
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             trust_forwarded_for: false,
+            metrics_addr: None,
+            cors_origins: None,
             token_issuer: "tienda".to_owned(),
             token_audience: "tienda".to_owned(),
             access_token_ttl_secs: 15 * 60,
@@ -195,17 +204,28 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 
-    /// `tienda gateway`: requests per second one client address may make on average
-    /// [default: 100]
-    #[arg(long, env = "TIENDA_GATEWAY_RATE_PER_SECOND", global = true)]
+    /// Requests per second one client address may make on average (429 beyond); 0 turns every
+    /// rate limit off. Per process: N replicas let a client make N times as many [default: 100]
+    #[arg(long, env = "TIENDA_RATE_LIMIT_PER_SECOND", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway_rate_per_second: Option<u32>,
+    pub rate_limit_per_second: Option<u32>,
 
-    /// `tienda gateway`: requests one client address may make at once above the average
-    /// [default: 200]
-    #[arg(long, env = "TIENDA_GATEWAY_RATE_BURST", global = true)]
+    /// Requests one client address may make at once above the average [default: 200]
+    #[arg(long, env = "TIENDA_RATE_LIMIT_BURST", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway_rate_burst: Option<u32>,
+    pub rate_limit_burst: Option<u32>,
+
+    /// Registrations, service tokens, visitor carts, incidents, comments, reviews and checkouts
+    /// one client may make per minute, each its own bucket; 0 leaves only the limit above
+    /// [default: 20]
+    #[arg(long, env = "TIENDA_RATE_LIMIT_GUARDED_PER_MINUTE", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_guarded_per_minute: Option<u32>,
+
+    /// Guarded actions one client may take at once above their average [default: 10]
+    #[arg(long, env = "TIENDA_RATE_LIMIT_GUARDED_BURST", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_guarded_burst: Option<u32>,
 
     /// Mark the website's session cookie `Secure` (serve it over TLS) [default: false; a
     /// request forwarded as `X-Forwarded-Proto: https` gets it anyway]
@@ -285,6 +305,18 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_TRUST_FORWARDED_FOR", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_forwarded_for: Option<bool>,
+
+    /// Serve /metrics on this address only (keep it private), not beside the API
+    /// [default: beside the API]
+    #[arg(long, env = "TIENDA_METRICS_ADDR", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Origins whose pages may call the API from a browser, comma-separated, each
+    /// `scheme://host[:port]` (CORS) [default: none, no cross-origin calls]
+    #[arg(long, env = "TIENDA_CORS_ORIGINS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cors_origins: Option<String>,
 
     /// `iss` of access tokens [default: tienda]
     #[arg(long, env = "TIENDA_TOKEN_ISSUER", global = true)]

@@ -38,13 +38,21 @@ impl Settings {
     }
 
     /// The HTTP edge's config.
-    pub fn http(&self) -> platform::http::HttpConfig {
-        platform::http::HttpConfig {
+    pub fn http(&self) -> anyhow::Result<platform::http::HttpConfig> {
+        Ok(platform::http::HttpConfig {
             addr: self.addr,
             body_limit_bytes: self.body_limit_bytes,
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             trust_forwarded_for: self.trust_forwarded_for,
-        }
+            metrics_addr: self.metrics_addr,
+            rate_limits: platform::http::RateLimitConfig {
+                per_second: self.rate_limit_per_second,
+                burst: self.rate_limit_burst,
+                guarded_per_minute: self.rate_limit_guarded_per_minute,
+                guarded_burst: self.rate_limit_guarded_burst,
+            },
+            cors_origins: cors_origins(self.cors_origins.as_deref().unwrap_or_default())?,
+        })
     }
 
     /// Token settings for identity.
@@ -108,6 +116,52 @@ impl Settings {
         identity::app::hashing::HashingConfig {
             concurrency: self.hash_concurrency.unwrap_or(defaults.concurrency),
             queue: self.hash_queue.unwrap_or(defaults.queue),
+        }
+    }
+}
+
+/// `TIENDA_CORS_ORIGINS`: comma-separated origins, each a scheme, a host and maybe a port, and
+/// nothing else (a browser sends exactly that in `Origin`, so a path or `*` would never match).
+fn cors_origins(list: &str) -> anyhow::Result<Vec<axum::http::HeaderValue>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let url = url::Url::parse(origin).ok().filter(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.host().is_some()
+                    && url.path() == "/"
+                    && !origin.ends_with('/')
+                    && url.query().is_none()
+                    && url.username().is_empty()
+            });
+            anyhow::ensure!(
+                url.is_some(),
+                "TIENDA_CORS_ORIGINS: {origin:?} is not an origin such as https://shop.example.com"
+            );
+            Ok(axum::http::HeaderValue::from_str(origin)?)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cors_origins;
+
+    #[test]
+    fn cors_origins_are_origins_and_nothing_more() {
+        let parsed = cors_origins(" https://shop.example.com, http://localhost:5173 ,");
+        assert_eq!(parsed.map(|list| list.len()).ok(), Some(2));
+        assert_eq!(cors_origins("").map(|list| list.len()).ok(), Some(0));
+        for bad in [
+            "*",
+            "shop.example.com",
+            "https://shop.example.com/",
+            "https://shop.example.com/app",
+            "ftp://shop.example.com",
+            "https://user@shop.example.com",
+        ] {
+            assert!(cors_origins(bad).is_err(), "{bad}");
         }
     }
 }

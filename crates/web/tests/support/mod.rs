@@ -15,7 +15,7 @@ use platform::App;
 use platform::client::{ServiceClient, ServiceTokens};
 use platform::config::SecretString;
 use platform::db::Backend;
-use platform::http::{HttpConfig, HttpMetrics};
+use platform::http::HttpMetrics;
 use platform::testing::TestDatabase;
 use platform::testing::events::{DropGuard, memory_bus, spawn_app_with_tasks};
 use platform::time::SystemClock;
@@ -146,7 +146,7 @@ pub async fn spawn_shop_with(backend: Backend, catalog_state: Catalog) -> Shop {
             support.service,
         ],
         Some(site.service),
-        &HttpConfig::default(),
+        &platform::testing::http_config(),
         HttpMetrics::new(),
     );
     let (address, tasks) = spawn_app_with_tasks(app).await;
