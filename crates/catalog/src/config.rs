@@ -13,6 +13,8 @@ pub struct Config {
     pub reservation_ttl: Duration,
     /// Seed the demo catalog into an empty database (embedded mode on a new data dir).
     pub demo_data: bool,
+    /// The currency the shop sells in: every price must be in it (ADR 0011).
+    pub currency: String,
 }
 
 impl Config {
@@ -22,6 +24,7 @@ impl Config {
             database,
             reservation_ttl: Duration::from_secs(15 * 60),
             demo_data: false,
+            currency: contracts::money::DEFAULT_CURRENCY.to_owned(),
         }
     }
 }

@@ -173,6 +173,11 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
             ..blank(now)
         });
     }
+    // The demo's prices are written in euros; a shop in another currency shows the same
+    // amounts in its own.
+    for product in &mut products {
+        product.price.currency.clone_from(&state.currency);
+    }
     for product in &products {
         store::insert_product(&mut *transaction, product).await?;
         let created = ProductCreated {

@@ -48,6 +48,8 @@ pub struct Inner {
     pub events: Events,
     /// How long a reservation holds stock.
     pub reservation_ttl: std::time::Duration,
+    /// The currency every price is in.
+    pub currency: String,
 }
 
 /// The routes' state: cheap to clone.
@@ -77,6 +79,7 @@ pub async fn build(
         verifier,
         events: events.clone(),
         reservation_ttl: config.reservation_ttl,
+        currency: config.currency.clone(),
     });
     if config.demo_data {
         demo::seed(&state).await?;

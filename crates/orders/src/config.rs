@@ -11,8 +11,11 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Seed the demo delivery options into an empty database.
     pub demo_data: bool,
-    /// The simulated provider declines charges above this, in minor units (1,000,000: 10,000.00).
+    /// The simulated provider declines charges above this, in minor units of the shop's
+    /// currency (1,000,000: 10,000.00), and charges in any other currency.
     pub payment_limit: i64,
+    /// The currency the shop sells in: delivery options and every cart are in it (ADR 0011).
+    pub currency: String,
     /// How often the recovery task looks for checkouts and cancellations a stopped process left
     /// unfinished.
     pub recovery_interval: Duration,
@@ -28,6 +31,7 @@ impl Config {
             database,
             demo_data: false,
             payment_limit: 1_000_000,
+            currency: contracts::money::DEFAULT_CURRENCY.to_owned(),
             recovery_interval: Duration::from_secs(30),
             recovery_grace: Duration::from_secs(120),
         }

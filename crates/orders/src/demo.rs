@@ -21,9 +21,10 @@ pub async fn seed(state: &State) -> anyhow::Result<()> {
             NewDeliveryOption {
                 carrier: carrier.to_owned(),
                 name: name.to_owned(),
+                // The shop's currency, whatever it is: the demo's amounts are the same.
                 price: Money {
                     amount,
-                    currency: "EUR".to_owned(),
+                    currency: state.currency.clone(),
                 },
                 estimated_days: days,
                 active: true,

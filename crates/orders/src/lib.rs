@@ -50,6 +50,8 @@ pub struct Inner {
     pub catalog: CatalogClient,
     /// Takes the money.
     pub payments: Arc<dyn clients::payments::PaymentProvider>,
+    /// The currency the shop sells in.
+    pub currency: String,
 }
 
 /// The routes' state: cheap to clone.
@@ -88,6 +90,7 @@ pub async fn build(
         Payments::Simulated => Arc::new(clients::payments::SimulatedProvider::new(
             database.clone(),
             config.payment_limit,
+            &config.currency,
         )),
         Payments::Provider(provider) => provider,
     };
@@ -97,6 +100,7 @@ pub async fn build(
         events: events.clone(),
         catalog,
         payments,
+        currency: config.currency.clone(),
     });
     if config.demo_data {
         demo::seed(&state).await?;

@@ -70,10 +70,13 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
             (customers.service, None)
         }
         ServiceName::Catalog => {
-            let catalog =
-                catalog::build(settings.catalog(database), remote_verifier(settings)?, &bus)
-                    .await
-                    .context("the catalog service did not start")?;
+            let catalog = catalog::build(
+                settings.catalog(database)?,
+                remote_verifier(settings)?,
+                &bus,
+            )
+            .await
+            .context("the catalog service did not start")?;
             (catalog.service, None)
         }
         ServiceName::Support => {
@@ -105,7 +108,7 @@ pub async fn build_single(settings: &Settings, service: ServiceName) -> anyhow::
                 "`tienda serve orders` needs TIENDA_SERVICE_SECRET (the same as identity's)",
             )?;
             let orders = orders::build(
-                settings.orders(database),
+                settings.orders(database)?,
                 remote_verifier(settings)?,
                 orders_catalog(
                     ServiceClient::http("catalog", &catalog_url),
@@ -165,6 +168,7 @@ async fn build_web(settings: &Settings) -> anyhow::Result<Built> {
         web::Config {
             secure_cookies: settings.secure_cookies,
             demo: settings.demo_data,
+            currency: settings.shop_currency()?,
             ..web::Config::new(database)
         },
         clients,

@@ -49,7 +49,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     let catalog = catalog::build(
         catalog::Config {
             demo_data: settings.demo_data,
-            ..settings.catalog(embedded_database(settings, "catalog"))
+            ..settings.catalog(embedded_database(settings, "catalog"))?
         },
         identity.verifier.clone(),
         &bus,
@@ -70,7 +70,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
     let orders = orders::build(
         orders::Config {
             demo_data: settings.demo_data,
-            ..settings.orders(embedded_database(settings, "orders"))
+            ..settings.orders(embedded_database(settings, "orders"))?
         },
         identity.verifier.clone(),
         orders_catalog(catalog_client, identity_client, service_secret),
@@ -91,6 +91,7 @@ pub async fn build_embedded(settings: &Settings) -> anyhow::Result<Built> {
         web::Config {
             secure_cookies: settings.secure_cookies,
             demo: settings.demo_data,
+            currency: settings.shop_currency()?,
             ..web::Config::new(embedded_database(settings, "web"))
         },
         clients,

@@ -32,6 +32,7 @@ fn help_documents_every_setting_and_its_environment_variable() -> anyhow::Result
         "TIENDA_ORDERS_PAYMENT_LIMIT",
         "TIENDA_ORDERS_RECOVERY_GRACE_SECS",
         "TIENDA_WEB_URL",
+        "TIENDA_SHOP_CURRENCY",
         "TIENDA_RATE_LIMIT_PER_SECOND",
         "TIENDA_RATE_LIMIT_BURST",
         "TIENDA_RATE_LIMIT_GUARDED_PER_MINUTE",

@@ -12,6 +12,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The shop runs on demo data: the checkout lists the simulated provider's test cards.
     pub demo: bool,
+    /// The currency the shop sells in: the back office's price forms offer it alone.
+    pub currency: String,
 }
 
 impl Config {
@@ -21,6 +23,7 @@ impl Config {
             database,
             secure_cookies: false,
             demo: false,
+            currency: contracts::money::DEFAULT_CURRENCY.to_owned(),
         }
     }
 }

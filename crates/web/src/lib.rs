@@ -47,6 +47,8 @@ pub struct Inner {
     pub sessions: session::Sessions,
     /// Whether the shop runs on demo data (the checkout lists the test cards).
     pub demo: bool,
+    /// The currency the shop sells in.
+    pub currency: String,
 }
 
 /// The pages' state: cheap to clone.
@@ -68,6 +70,7 @@ pub async fn build(config: Config, clients: Clients) -> anyhow::Result<Web> {
             secure_cookie: config.secure_cookies,
         },
         demo: config.demo,
+        currency: config.currency,
     });
     let prune_database = database.clone();
     let prune = platform::periodic(PRUNE_INTERVAL, move || {

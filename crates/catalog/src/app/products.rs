@@ -86,8 +86,8 @@ fn collect<T>(result: Result<T, Vec<FieldError>>, errors: &mut Vec<FieldError>) 
     result.map_err(|mut found| errors.append(&mut found)).ok()
 }
 
-fn check_money(price: &Money, errors: &mut Vec<FieldError>) {
-    for (field, code, message) in price.validate() {
+fn check_money(price: &Money, shop_currency: &str, errors: &mut Vec<FieldError>) {
+    for (field, code, message) in price.validate_in(shop_currency) {
         errors.push(FieldError::new(format!("price.{field}"), code, message));
     }
 }
@@ -130,7 +130,7 @@ pub async fn create(state: &State, caller: &Caller, input: NewProduct) -> Result
     let description = clean_text("description", &input.description, 0, 5000)
         .map_err(|e| errors.push(e))
         .ok();
-    check_money(&input.price, &mut errors);
+    check_money(&input.price, &state.currency, &mut errors);
     let stock = match (input.kind, input.stock) {
         (Kind::Pet, None | Some(1)) => 1,
         (Kind::Pet, Some(_)) => {
@@ -192,8 +192,9 @@ pub async fn create(state: &State, caller: &Caller, input: NewProduct) -> Result
     Ok(product)
 }
 
-/// Applies `change` to `current`, or says every field that is wrong.
-fn apply(current: &Product, change: ProductChange) -> Result<Product, Error> {
+/// Applies `change` to `current`, or says every field that is wrong (a new price must be in
+/// `shop_currency`).
+fn apply(current: &Product, change: ProductChange, shop_currency: &str) -> Result<Product, Error> {
     let mut errors = Vec::new();
     let mut next = current.clone();
     if let Some(name) = change.name
@@ -216,7 +217,7 @@ fn apply(current: &Product, change: ProductChange) -> Result<Product, Error> {
         next.category_id = category;
     }
     if let Some(price) = change.price {
-        check_money(&price, &mut errors);
+        check_money(&price, shop_currency, &mut errors);
         next.price = price;
     }
     if let Some(images) = change.images
@@ -260,7 +261,7 @@ pub async fn update(
         return Err(Error::Conflict("The product is archived.".into()));
     }
     if_match.check(current.version).map_err(|_| Error::Stale)?;
-    let next = apply(&current, change)?;
+    let next = apply(&current, change, &state.currency)?;
     if next == current {
         return Ok(current);
     }

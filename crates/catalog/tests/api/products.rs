@@ -195,3 +195,24 @@ backend_test! {
         assert!(!error_fields(&problem).is_empty());
     }
 }
+
+backend_test! {
+    async fn a_price_in_another_currency_than_the_shops_is_refused_when_listed_or_changed(backend) {
+        // A shop in Colombian pesos: a seller who types euros learns it at once, not at checkout.
+        let app = spawn_app_with(backend, |config| config.currency = "COP".to_owned()).await;
+        let books = app.category("Books", None).await;
+        let seller = app.user(Role::Seller);
+        let problem = assert_problem(app.post(&seller, "/products", &book(&books, "The Sea", 1500)).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&problem), ["price.currency"]);
+        assert_eq!(platform::testing::error_code(&problem, "price.currency").as_deref(), Some("not_shop_currency"));
+        let mut in_pesos = book(&books, "The Sea", 4_500_000);
+        in_pesos["price"]["currency"] = json!("COP");
+        let listed = app.product(&seller, in_pesos).await;
+        let path = format!("/products/{}", text(&listed["id"]));
+        let change = app.patch(&seller, &path, &json!({"price": {"amount": 1500, "currency": "EUR"}})).await;
+        let problem = assert_problem(change, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&problem), ["price.currency"]);
+        let kept = json_body(app.get(Anonymous, &path).await).await;
+        assert_eq!(kept["price"], json!({"amount": 4_500_000, "currency": "COP"}));
+    }
+}

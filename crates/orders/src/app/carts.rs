@@ -27,8 +27,6 @@ use contracts::money::Money;
 pub const MAX_QUANTITY: i64 = 1000;
 /// The most lines in a cart.
 pub const MAX_LINES: usize = 100;
-/// The currency an empty cart shows its zero subtotal in (the shop's, as the demo prices).
-const EMPTY_CART_CURRENCY: &str = "EUR";
 /// The header that carries a visitor's cart token.
 pub const CART_TOKEN_HEADER: &str = "x-cart-token";
 
@@ -168,7 +166,7 @@ pub async fn view(state: &State, shopper: &Shopper) -> Result<CartView, Error> {
         return Ok(CartView {
             lines: Vec::new(),
             item_count: 0,
-            subtotal: Money::new(0, EMPTY_CART_CURRENCY),
+            subtotal: Money::new(0, &state.currency),
             cart_token: None,
         });
     };
@@ -185,12 +183,10 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
         .into_iter()
         .map(|product| (product.id, product))
         .collect();
-    let currency = products
-        .values()
-        .next()
-        .map(|product| product.price.currency.clone())
-        .or_else(|| items.first().map(|item| item.currency.clone()))
-        .unwrap_or_else(|| EMPTY_CART_CURRENCY.to_owned());
+    // Everything the shop sells is priced in its currency; a line that is not (a product listed
+    // before the rule, or before the shop changed its currency) cannot be bought, and is never
+    // added into the subtotal.
+    let currency = &state.currency;
     let mut subtotal = 0;
     let lines = items
         .into_iter()
@@ -205,7 +201,9 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
                 ),
             };
             let problem = match product {
-                Some(product) if product.status == "active" => {
+                Some(product)
+                    if product.status == "active" && product.price.currency == *currency =>
+                {
                     (product.stock < item.quantity).then_some(LineProblem::InsufficientStock)
                 }
                 _ => Some(LineProblem::Unavailable),
@@ -230,7 +228,7 @@ async fn render(state: &State, cart: Uuid, token: Option<String>) -> Result<Cart
     Ok(CartView {
         item_count: lines.iter().map(|line| line.quantity).sum(),
         lines,
-        subtotal: Money::new(subtotal, &currency),
+        subtotal: Money::new(subtotal, currency),
         cart_token: token,
     })
 }
@@ -252,6 +250,16 @@ pub async fn add(state: &State, shopper: &Shopper, input: NewItem) -> Result<Car
         .ok_or_else(|| {
             Error::invalid("product_id", "unknown", "the catalog sells no such product")
         })?;
+    if product.price.currency != state.currency {
+        return Err(Error::invalid(
+            "product_id",
+            "not_shop_currency",
+            format!(
+                "the product is priced in {}, and the shop sells in {}",
+                product.price.currency, state.currency
+            ),
+        ));
+    }
     let Some((cart, token)) = resolve(&state.database, shopper, true).await? else {
         return Err(Error::NotFound);
     };

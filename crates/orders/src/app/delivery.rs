@@ -54,7 +54,9 @@ pub struct DeliveryOptionChange {
     pub active: Option<bool>,
 }
 
-fn check(option: &DeliveryOption) -> Result<DeliveryOption, Error> {
+/// Checks an option; an active one must be priced in `shop_currency` (one made before the shop
+/// changed its currency may stay, withdrawn).
+fn check(option: &DeliveryOption, shop_currency: &str) -> Result<DeliveryOption, Error> {
     let mut errors = Vec::new();
     let carrier = clean_text("carrier", &option.carrier, 1, 100)
         .map_err(|error| errors.push(error))
@@ -74,6 +76,12 @@ fn check(option: &DeliveryOption) -> Result<DeliveryOption, Error> {
             "price.currency",
             "unsupported",
             format!("one of {}", CURRENCIES.join(", ")),
+        ));
+    } else if option.active && option.currency != shop_currency {
+        errors.push(platform::FieldError::new(
+            "price.currency",
+            "not_shop_currency",
+            format!("the shop sells in {shop_currency}: an option it offers is priced in it"),
         ));
     }
     if !(0..=60).contains(&option.estimated_days) {
@@ -116,18 +124,21 @@ pub async fn create(
 /// Stores an option after checking it (the demo seeds through here too).
 pub async fn insert(state: &State, input: NewDeliveryOption) -> Result<DeliveryOption, Error> {
     let now = platform::time::now();
-    let option = check(&DeliveryOption {
-        id: Uuid::now_v7(),
-        carrier: input.carrier,
-        name: input.name,
-        price_amount: input.price.amount,
-        currency: input.price.currency,
-        estimated_days: input.estimated_days,
-        active: input.active,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    })?;
+    let option = check(
+        &DeliveryOption {
+            id: Uuid::now_v7(),
+            carrier: input.carrier,
+            name: input.name,
+            price_amount: input.price.amount,
+            currency: input.price.currency,
+            estimated_days: input.estimated_days,
+            active: input.active,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        &state.currency,
+    )?;
     store::insert_delivery_option(state.database.writer(), &option).await?;
     Ok(option)
 }
@@ -150,17 +161,20 @@ pub async fn update(
         Some(price) => (price.amount, price.currency),
         None => (current.price_amount, current.currency.clone()),
     };
-    let updated = check(&DeliveryOption {
-        carrier: change.carrier.unwrap_or_else(|| current.carrier.clone()),
-        name: change.name.unwrap_or_else(|| current.name.clone()),
-        price_amount,
-        currency,
-        estimated_days: change.estimated_days.unwrap_or(current.estimated_days),
-        active: change.active.unwrap_or(current.active),
-        version: current.version + 1,
-        updated_at: platform::time::now(),
-        ..current.clone()
-    })?;
+    let updated = check(
+        &DeliveryOption {
+            carrier: change.carrier.unwrap_or_else(|| current.carrier.clone()),
+            name: change.name.unwrap_or_else(|| current.name.clone()),
+            price_amount,
+            currency,
+            estimated_days: change.estimated_days.unwrap_or(current.estimated_days),
+            active: change.active.unwrap_or(current.active),
+            version: current.version + 1,
+            updated_at: platform::time::now(),
+            ..current.clone()
+        },
+        &state.currency,
+    )?;
     if !store::update_delivery_option(&mut transaction, &updated, current.version).await? {
         return Err(Error::Stale);
     }

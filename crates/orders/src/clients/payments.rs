@@ -14,7 +14,7 @@
 //! | `4000 0000 0000 9995` | declined: `insufficient_funds` |
 //! | `4000 0000 0000 9979` | declined: `stolen_card` |
 //! | `4000 0000 0000 0119` | a transient failure, every time (`processing_error`) |
-//! | any other valid number | approved, unless expired (`expired_card`) or over the limit (`amount_too_large`) |
+//! | any other valid number | approved, unless expired (`expired_card`), over the limit (`amount_too_large`) or not in the shop's currency (`currency_not_supported`) |
 
 use futures::future::BoxFuture;
 use platform::db::Database;
@@ -102,12 +102,18 @@ pub const CARD_PROVIDER_ERROR: &str = "4000000000000119";
 pub struct SimulatedProvider {
     database: Database,
     limit: i64,
+    currency: String,
 }
 
 impl SimulatedProvider {
-    /// A provider that declines charges above `limit` minor units.
-    pub fn new(database: Database, limit: i64) -> Self {
-        Self { database, limit }
+    /// A provider that declines charges above `limit` minor units of `currency`, and charges in
+    /// any other currency (its limit means nothing there).
+    pub fn new(database: Database, limit: i64, currency: &str) -> Self {
+        Self {
+            database,
+            limit,
+            currency: currency.to_owned(),
+        }
     }
 
     async fn charge_now(&self, request: ChargeRequest<'_>) -> Result<Charge, Unavailable> {
@@ -123,6 +129,8 @@ impl SimulatedProvider {
             Some("stolen_card")
         } else if card.is_expired(platform::time::now().date()) {
             Some("expired_card")
+        } else if request.currency != self.currency {
+            Some("currency_not_supported")
         } else if request.amount > self.limit {
             Some("amount_too_large")
         } else {

@@ -109,3 +109,28 @@ backend_test! {
         assert_eq!(cart["item_count"], 20);
     }
 }
+
+backend_test! {
+    async fn a_cart_holds_only_what_is_priced_in_the_shops_currency(backend) {
+        // The orders service sells in pesos, the catalog still holds a product in euros (listed
+        // before the shop changed its currency): it cannot go in a cart, and nothing adds up
+        // euros and pesos.
+        let shop = spawn_shop_with(backend, |config| config.currency = "COP".to_owned(), None).await;
+        let sea = shop.product("The Sea", 1500, 10).await;
+        let ana = shop.customer().await;
+        let empty = json_body(shop.get(&ana.token, "/api/orders/cart").await).await;
+        assert_eq!(empty["subtotal"], json!({"amount": 0, "currency": "COP"}));
+        let refused = assert_problem(shop.add(&ana.token, &sea, 1).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_code(&refused, "product_id").as_deref(), Some("not_shop_currency"));
+        let cart = json_body(shop.get(&ana.token, "/api/orders/cart").await).await;
+        assert_eq!(cart["item_count"], 0);
+        // The demo's delivery options are in the shop's currency; an offered one in euros is not.
+        let options = json_body(shop.get(&ana.token, "/api/orders/delivery-options").await).await;
+        assert!(options["items"].as_array().into_iter().flatten().all(|option| option["price"]["currency"] == "COP"), "{options}");
+        let in_euros = json!({"carrier": "Correos", "name": "Express", "price": {"amount": 990, "currency": "EUR"}, "estimated_days": 1, "active": true});
+        let problem = assert_problem(shop.post(&shop.admin, "/api/orders/delivery-options", &in_euros).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_code(&problem, "price.currency").as_deref(), Some("not_shop_currency"));
+        let in_pesos = json!({"carrier": "Servientrega", "name": "Express", "price": {"amount": 1_200_000, "currency": "COP"}, "estimated_days": 1, "active": true});
+        assert_eq!(shop.post(&shop.admin, "/api/orders/delivery-options", &in_pesos).await.status(), StatusCode::CREATED);
+    }
+}

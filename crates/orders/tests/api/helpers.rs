@@ -331,10 +331,14 @@ impl Shop {
         let database = platform::db::Database::connect(&self.orders_database.config)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        orders::clients::payments::SimulatedProvider::new(database, 0)
-            .ledger(order)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
+        orders::clients::payments::SimulatedProvider::new(
+            database,
+            0,
+            contracts::money::DEFAULT_CURRENCY,
+        )
+        .ledger(order)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

@@ -66,14 +66,14 @@ impl PaymentProvider for Stopping {
 
 fn after_charge(database: Database) -> Arc<dyn PaymentProvider> {
     Arc::new(Stopping {
-        inner: SimulatedProvider::new(database, 1_000_000),
+        inner: SimulatedProvider::new(database, 1_000_000, contracts::money::DEFAULT_CURRENCY),
         at: StopAt::AfterCharge,
     })
 }
 
 fn before_charge(database: Database) -> Arc<dyn PaymentProvider> {
     Arc::new(Stopping {
-        inner: SimulatedProvider::new(database, 1_000_000),
+        inner: SimulatedProvider::new(database, 1_000_000, contracts::money::DEFAULT_CURRENCY),
         at: StopAt::BeforeCharge,
     })
 }

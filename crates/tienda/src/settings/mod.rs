@@ -27,6 +27,7 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub demo_data: bool,
+    pub shop_currency: String,
     pub identity_url: Option<String>,
     pub catalog_url: Option<String>,
     pub orders_url: Option<String>,
@@ -98,6 +99,7 @@ impl Default for Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
             demo_data: true,
+            shop_currency: contracts::money::DEFAULT_CURRENCY.to_owned(),
             identity_url: None,
             catalog_url: None,
             orders_url: None,
@@ -170,6 +172,12 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_DEMO_DATA", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demo_data: Option<bool>,
+
+    /// The currency the shop sells in (ISO 4217: EUR, USD, GBP, MXN, ARS, CLP, COP, PEN): every
+    /// price, delivery option and cart is in it [default: EUR]
+    #[arg(long, env = "TIENDA_SHOP_CURRENCY", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shop_currency: Option<String>,
 
     /// `tienda serve` (all but identity): the identity service's base URL, for its public keys,
     /// e.g. http://identity:8080

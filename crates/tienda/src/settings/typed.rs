@@ -7,20 +7,31 @@ use super::{AssignmentSetting, Settings};
 
 impl Settings {
     /// The catalog's config on `database`.
-    pub fn catalog(&self, database: platform::db::DatabaseConfig) -> catalog::Config {
-        catalog::Config {
+    pub fn catalog(
+        &self,
+        database: platform::db::DatabaseConfig,
+    ) -> anyhow::Result<catalog::Config> {
+        Ok(catalog::Config {
             reservation_ttl: Duration::from_secs(self.catalog_reservation_ttl_secs.max(1)),
+            currency: self.shop_currency()?,
             ..catalog::Config::new(database)
-        }
+        })
     }
 
     /// The orders service's config on `database`.
-    pub fn orders(&self, database: platform::db::DatabaseConfig) -> orders::Config {
-        orders::Config {
+    pub fn orders(&self, database: platform::db::DatabaseConfig) -> anyhow::Result<orders::Config> {
+        Ok(orders::Config {
             payment_limit: self.orders_payment_limit.max(0),
             recovery_grace: Duration::from_secs(self.orders_recovery_grace_secs),
+            currency: self.shop_currency()?,
             ..orders::Config::new(database)
-        }
+        })
+    }
+
+    /// `TIENDA_SHOP_CURRENCY`, checked.
+    pub fn shop_currency(&self) -> anyhow::Result<String> {
+        contracts::money::shop_currency(&self.shop_currency)
+            .map_err(|problem| anyhow::anyhow!("TIENDA_SHOP_CURRENCY: {problem}"))
     }
 
     /// The event backbone's behaviour.

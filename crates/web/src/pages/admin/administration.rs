@@ -264,7 +264,7 @@ pub(super) fn major_units(money: &Money) -> String {
 async fn delivery_page(visit: Visit) -> Result<Response, PageError> {
     let desk = Backstage::enter(visit, Part::Delivery).await?;
     let form = OptionForm {
-        currency: "EUR".to_owned(),
+        currency: desk.visit.state.currency.clone(),
         active: "1".to_owned(),
         ..OptionForm::default()
     };

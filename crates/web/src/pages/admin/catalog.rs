@@ -378,7 +378,8 @@ struct NewProductView {
     form: ProductForm,
     kinds: Vec<(&'static str, String)>,
     categories: Vec<(Uuid, String)>,
-    currencies: [&'static str; 8],
+    /// The shop's currency, the one a price may be in.
+    currencies: Vec<String>,
     sexes: Vec<(&'static str, String)>,
     errors: FieldErrors,
 }
@@ -413,7 +414,7 @@ async fn new_product_view(
             .iter()
             .map(|sex| (*sex, words.t(&format!("sex-{sex}"))))
             .collect(),
-        currencies: CURRENCIES,
+        currencies: vec![desk.visit.state.currency.clone()],
         categories,
         editing,
         stale: false,
@@ -426,7 +427,11 @@ async fn new_product_view(
 
 async fn new_product_page(visit: Visit) -> Result<Response, PageError> {
     let desk = Backstage::enter(visit, Part::Catalog).await?;
-    let view = new_product_view(&desk, None, ProductForm::default(), FieldErrors::default());
+    let form = ProductForm {
+        currency: desk.visit.state.currency.clone(),
+        ..ProductForm::default()
+    };
+    let view = new_product_view(&desk, None, form, FieldErrors::default());
     render(&view.await?)
 }
 
