@@ -50,6 +50,11 @@ pub struct StockAdjustment {
     pub delta: i64,
     /// Why, 1 to 200 characters (a delivery arrived, a count found breakage, ...).
     pub reason: String,
+    /// What caused it, 1 to 100 characters, when the caller can name it (the orders service
+    /// sends the refunded order): an adjustment whose reference this product has seen is not
+    /// applied again, and the answer is the product as it is, so a retry is safe.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// The lines, checked, merged by nothing (a product twice is an error), sorted by product (the
@@ -283,27 +288,41 @@ pub async fn adjust(
             "a non-zero change of at most 1,000,000",
         ));
     }
+    let reference = input
+        .reference
+        .as_deref()
+        .map(|reference| clean_text("reference", reference, 1, 100))
+        .transpose()
+        .map_err(|e| Error::Invalid(vec![e]))?;
     let now = platform::time::now();
     let mut transaction = state.database.begin().await?;
-    let Some(left) = store::adjust_stock(
+    let adjusted = store::adjust_stock(
         &mut transaction,
         product_id,
         input.delta,
         &reason,
+        reference.as_deref(),
         caller.user_id,
         now,
     )
-    .await?
-    else {
-        return Err(Error::Conflict(format!(
-            "The stock is {}; it cannot go below zero{}.",
-            product.stock,
-            if product.kind == crate::domain::product::Kind::Pet {
-                " nor above one for a pet"
-            } else {
-                ""
-            }
-        )));
+    .await?;
+    let left = match adjusted {
+        store::Adjusted::To(left) => left,
+        store::Adjusted::AlreadyApplied => {
+            drop(transaction);
+            return crate::app::products::get(state, product_id).await;
+        }
+        store::Adjusted::OutOfBounds => {
+            return Err(Error::Conflict(format!(
+                "The stock is {}; it cannot go below zero{}.",
+                product.stock,
+                if product.kind == crate::domain::product::Kind::Pet {
+                    " nor above one for a pet"
+                } else {
+                    ""
+                }
+            )));
+        }
     };
     if left == 0 && product.stock > 0 {
         state

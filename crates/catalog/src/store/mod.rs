@@ -22,9 +22,9 @@ pub use reviews::{
 };
 pub use search::{After, ProductQuery, Sort, search_products};
 pub use stock::{
-    Adjustment, Reservation, ReservationStatus, adjust_stock, available, expired_reservations,
-    find_reservation, find_reservation_by_order, insert_reservation, insert_reservation_lines,
-    list_adjustments, return_stock, sell, settle_reservation, take_stock,
+    Adjusted, Adjustment, Reservation, ReservationStatus, adjust_stock, available,
+    expired_reservations, find_reservation, find_reservation_by_order, insert_reservation,
+    insert_reservation_lines, list_adjustments, return_stock, sell, settle_reservation, take_stock,
 };
 
 /// What may go wrong that a caller acts on.

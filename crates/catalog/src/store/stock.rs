@@ -284,14 +284,28 @@ pub async fn expired_reservations(
 
 /// Adds `delta` to a product's stock and records why, unless that would take it below zero
 /// (or a pet beyond one animal); `None` then. A pet at 0 is `sold`, at 1 `available`.
+/// What an adjustment came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adjusted {
+    /// Applied: the stock after it.
+    To(i64),
+    /// Refused: the stock would leave its bounds (below zero, or above one for a pet).
+    OutOfBounds,
+    /// Its reference was applied to this product before: nothing changed (roll back).
+    AlreadyApplied,
+}
+
+/// Changes a product's stock by `delta` and records why; with a `reference`, at most once per
+/// product and reference (the unique index decides, so two at once apply one).
 pub async fn adjust_stock(
     transaction: &mut Transaction,
     product_id: Uuid,
     delta: i64,
     reason: &str,
+    reference: Option<&str>,
     actor: Uuid,
     now: OffsetDateTime,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Adjusted, StoreError> {
     let after: Option<i64> = sqlx::query_scalar(
         "UPDATE products SET stock = stock + $1, updated_at = $2, \
          pet_status = CASE WHEN kind <> 'pet' THEN pet_status \
@@ -303,22 +317,29 @@ pub async fn adjust_stock(
     .bind(product_id.to_string())
     .fetch_optional(&mut **transaction)
     .await?;
-    if let Some(stock_after) = after {
-        sqlx::query(
-            "INSERT INTO stock_adjustments (id, product_id, delta, reason, actor_id, stock_after, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(Uuid::now_v7().to_string())
-        .bind(product_id.to_string())
-        .bind(delta)
-        .bind(reason)
-        .bind(actor.to_string())
-        .bind(stock_after)
-        .bind(to_db(now))
-        .execute(&mut **transaction)
-        .await?;
-    }
-    Ok(after)
+    let Some(stock_after) = after else {
+        return Ok(Adjusted::OutOfBounds);
+    };
+    let recorded = sqlx::query(
+        "INSERT INTO stock_adjustments (id, product_id, delta, reason, reference, actor_id, \
+         stock_after, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (product_id, reference) DO NOTHING",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(product_id.to_string())
+    .bind(delta)
+    .bind(reason)
+    .bind(reference)
+    .bind(actor.to_string())
+    .bind(stock_after)
+    .bind(to_db(now))
+    .execute(&mut **transaction)
+    .await?;
+    Ok(if recorded.rows_affected() == 1 {
+        Adjusted::To(stock_after)
+    } else {
+        Adjusted::AlreadyApplied
+    })
 }
 
 /// A recorded stock adjustment.

@@ -242,3 +242,38 @@ backend_test! {
         assert_problem(app.get(&admin, &format!("/products/{}/stock", uuid::Uuid::now_v7())).await, StatusCode::NOT_FOUND).await;
     }
 }
+
+backend_test! {
+    async fn an_adjustment_with_a_reference_is_applied_once_however_often_it_is_sent(backend) {
+        // The orders service returning a refunded order's units, stopped after the catalog's
+        // answer and before it marked the line, sends the same return again.
+        let app = spawn_app(backend).await;
+        let product = stocked(&app, 5).await;
+        let path = format!("/products/{product}/stock");
+        let service = app.user(Role::Service);
+        let give_back = json!({"delta": 2, "reason": "order refunded", "reference": "order:1:refund"});
+        for _ in 0..3 {
+            let answer = app.post(&service, &path, &give_back).await;
+            assert_eq!(answer.status(), StatusCode::OK);
+            assert_eq!(json_body(answer).await["stock"], 7);
+        }
+        // At once, too: one of ten applies.
+        let other = json!({"delta": 1, "reason": "order refunded", "reference": "order:2:refund"});
+        let answers = futures::future::join_all((0..10).map(|_| app.post(&service, &path, &other))).await;
+        assert!(answers.iter().all(|answer| answer.status() == StatusCode::OK));
+        assert_eq!(stock_of(&app, &product).await, 8);
+        // The same reference on another product is another adjustment; none is the old way.
+        let second = stocked(&app, 1).await;
+        let second_path = format!("/products/{second}/stock");
+        assert_eq!(json_body(app.post(&service, &second_path, &give_back).await).await["stock"], 3);
+        let plain = json!({"delta": 1, "reason": "delivery"});
+        app.post(&service, &path, &plain).await;
+        assert_eq!(json_body(app.post(&service, &path, &plain).await).await["stock"], 10);
+        let history = json_body(app.get(&app.user(Role::Admin), &path).await).await;
+        assert_eq!(history.as_array().map(Vec::len), Some(4), "{history}");
+        for bad in ["", &"x".repeat(101)] {
+            let body = json!({"delta": 1, "reason": "x", "reference": bad});
+            assert_problem(app.post(&service, &path, &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    }
+}

@@ -133,6 +133,9 @@ pub struct StockAdjustment {
     pub delta: i64,
     /// Why.
     pub reason: String,
+    /// What caused it: the catalog applies one adjustment per product and reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// A recorded stock adjustment (`GET /api/catalog/products/{id}/stock`).

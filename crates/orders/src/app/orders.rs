@@ -167,11 +167,16 @@ pub async fn refund(state: &State, id: Uuid, restock: bool) -> Result<(), Error>
     Ok(())
 }
 
+/// The reference of an order's returned units in the catalog's adjustments.
+pub fn refund_reference(order: Uuid) -> String {
+    format!("order:{order}:refund")
+}
+
 /// Step `restocking`: each line not yet returned goes back to the catalog's stock.
 ///
-/// A line is marked returned after the catalog confirms, so a stop between the two returns
-/// that line twice; the catalog records every adjustment with the order in its reason, so such
-/// a double is visible and can be corrected there.
+/// A line is marked returned after the catalog confirms; a stop between the two sends it again,
+/// with the same reference (the order), and the catalog applies one adjustment per product and
+/// reference: the units come back once.
 pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
     let mut connection = state.database.pool().acquire().await?;
     let order = store::find_order(&mut connection, id)
@@ -185,6 +190,7 @@ pub async fn return_stock(state: &State, id: Uuid) -> Result<(), Error> {
                 line.product_id,
                 line.quantity,
                 format!("order {id} refunded"),
+                refund_reference(id),
             )
             .await?;
         if let Restocked::Refused(status) = restocked {

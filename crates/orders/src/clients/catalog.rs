@@ -163,6 +163,7 @@ impl CatalogClient {
         product: Uuid,
         quantity: i64,
         reason: String,
+        reference: String,
     ) -> Result<Restocked, ClientError> {
         let reply = self
             .with_token(
@@ -171,6 +172,7 @@ impl CatalogClient {
                 Some(&StockAdjustment {
                     delta: quantity,
                     reason,
+                    reference: Some(reference),
                 }),
             )
             .await?;

@@ -258,3 +258,25 @@ backend_test! {
         }
     }
 }
+
+backend_test! {
+    async fn a_refunded_orders_units_come_back_once_even_when_their_return_is_sent_again(backend) {
+        let shop = spawn_shop(backend).await;
+        let sea = shop.product("The Sea", 1000, 5).await;
+        let ana = shop.customer().await;
+        shop.add(&ana.token, &sea, 2).await;
+        let order = json_body(shop.checkout(&ana.token, &key(), &checkout_body(&shop.delivery("Standard").await, GOOD_CARD)).await).await;
+        assert_eq!(shop.stock(&sea).await, 3);
+        let id = text(&order["id"]);
+        let cancelled = json_body(shop.post(&ana.token, &format!("/api/orders/{id}/cancel"), &json!({})).await).await;
+        assert_eq!(cancelled["status"], "refunded", "{cancelled}");
+        assert_eq!(shop.stock(&sea).await, 5);
+        // The process stopped after the catalog took the units back and before the line was
+        // marked: the line reads as not returned, and the return runs again.
+        let database = platform::db::Database::connect(&shop.orders_database.config).await.unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query("UPDATE order_lines SET restocked = 0").execute(database.writer()).await.unwrap_or_else(|e| panic!("{e}"));
+        let order_id = id.parse::<uuid::Uuid>().unwrap_or_else(|e| panic!("{e}"));
+        let _ = orders::app::orders::return_stock(&shop.orders, order_id).await;
+        assert_eq!(shop.stock(&sea).await, 5, "the units came back twice");
+    }
+}

@@ -230,6 +230,7 @@ async fn adjust(
             let adjustment = StockAdjustment {
                 delta,
                 reason: form.reason.trim().to_owned(),
+                reference: None,
             };
             let catalog = &desk.visit.state.clients.catalog;
             match catalog.adjust_stock(&desk.token, id, &adjustment).await {
