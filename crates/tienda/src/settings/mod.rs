@@ -71,6 +71,7 @@ pub struct Settings {
     pub catalog_reservation_ttl_secs: u64,
     pub orders_payment_limit: i64,
     pub orders_recovery_grace_secs: u64,
+    pub orders_recovery_interval_secs: u64,
     pub support_time_zone: String,
     pub support_hours: String,
     pub support_holidays: String,
@@ -143,6 +144,7 @@ impl Default for Settings {
             catalog_reservation_ttl_secs: 15 * 60,
             orders_payment_limit: 1_000_000,
             orders_recovery_grace_secs: 120,
+            orders_recovery_interval_secs: 30,
             support_time_zone: "UTC".to_owned(),
             support_hours: "mon-sun 00:00-24:00".to_owned(),
             support_holidays: String::new(),
@@ -444,6 +446,12 @@ pub struct Overrides {
     #[arg(long, env = "TIENDA_ORDERS_RECOVERY_GRACE_SECS", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orders_recovery_grace_secs: Option<u64>,
+
+    /// How often the orders service looks for checkouts and cancellations a stopped process
+    /// left unfinished, in seconds (at least 1) [default: 30]
+    #[arg(long, env = "TIENDA_ORDERS_RECOVERY_INTERVAL_SECS", global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orders_recovery_interval_secs: Option<u64>,
 
     /// Automatic assignment of new incidents [default: round-robin]
     #[arg(long, env = "TIENDA_SUPPORT_ASSIGNMENT", global = true, value_enum)]

@@ -23,6 +23,7 @@ impl Settings {
         Ok(orders::Config {
             payment_limit: self.orders_payment_limit.max(0),
             recovery_grace: Duration::from_secs(self.orders_recovery_grace_secs),
+            recovery_interval: Duration::from_secs(self.orders_recovery_interval_secs.max(1)),
             currency: self.shop_currency()?,
             ..orders::Config::new(database)
         })
