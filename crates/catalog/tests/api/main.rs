@@ -3,6 +3,7 @@
 
 mod categories;
 mod helpers;
+mod outage;
 mod products;
 mod reviews;
 mod search;
