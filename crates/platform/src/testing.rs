@@ -15,6 +15,15 @@ pub use client::{
     Anonymous, Bearer, TestClient, TestUser, etag, serve, serve_with_http, unique_email,
 };
 
+/// The `Retry-After` of an answer, in whole seconds, when it has one.
+pub fn retry_after(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+}
+
 /// The HTTP edge of a test server: the defaults without rate limits, since a test drives one
 /// server from one address far faster than any client should (the limits' own tests turn
 /// them on).

@@ -42,11 +42,7 @@ fn count(statuses: &[StatusCode], status: StatusCode) -> usize {
 /// seconds, at least one.
 async fn assert_refused(response: reqwest::Response) {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
+    let retry_after = platform::testing::retry_after(&response);
     assert!(retry_after.is_some_and(|secs| secs >= 1), "{retry_after:?}");
     assert_eq!(
         response
@@ -59,17 +55,24 @@ async fn assert_refused(response: reqwest::Response) {
     assert_eq!(problem["status"], 429);
 }
 
+/// A registration of the `n`th account named `who`.
+fn registration(
+    client: &reqwest::Client,
+    base: &str,
+    who: &str,
+    n: usize,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{base}/api/identity/register"))
+        .json(&json!({
+            "email": format!("{who}.{n}@example.com"),
+            "password": "copper meadow lantern",
+            "name": "Burst Tester",
+        }))
+}
+
 async fn register(client: &reqwest::Client, base: &str, n: usize) -> reqwest::Response {
-    send(
-        client
-            .post(format!("{base}/api/identity/register"))
-            .json(&json!({
-                "email": format!("burst.{n}@example.com"),
-                "password": "copper meadow lantern",
-                "name": "Burst Tester",
-            })),
-    )
-    .await
+    send(registration(client, base, "burst", n)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,16 +80,7 @@ async fn one_client_cannot_register_sixty_accounts_at_once() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let base = shop(dir.path(), Settings::default()).await;
     let client = reqwest::Client::new();
-    let seen = statuses(60, |n| {
-        client
-            .post(format!("{base}/api/identity/register"))
-            .json(&json!({
-                "email": format!("burst.{n}@example.com"),
-                "password": "copper meadow lantern",
-                "name": "Burst Tester",
-            }))
-    })
-    .await;
+    let seen = statuses(60, |n| registration(&client, &base, "burst", n)).await;
     let created = count(&seen, StatusCode::CREATED);
     let refused = count(&seen, StatusCode::TOO_MANY_REQUESTS);
     // The burst (10), and what refills while the test runs (20 a minute).
@@ -238,16 +232,7 @@ async fn limits_can_be_turned_off() {
     )
     .await;
     let client = reqwest::Client::new();
-    let seen = statuses(25, |n| {
-        client
-            .post(format!("{base}/api/identity/register"))
-            .json(&json!({
-                "email": format!("unlimited.{n}@example.com"),
-                "password": "copper meadow lantern",
-                "name": "Unlimited Tester",
-            }))
-    })
-    .await;
+    let seen = statuses(25, |n| registration(&client, &base, "unlimited", n)).await;
     assert_eq!(count(&seen, StatusCode::CREATED), 25, "{seen:?}");
 }
 

@@ -336,11 +336,7 @@ async fn clients_over_their_rate_get_429_with_retry_after() {
     assert_eq!(&statuses[..3], &[StatusCode::OK; 3]);
     let limited = edge.get("/api/catalog/products").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after = limited
-        .headers()
-        .get("retry-after")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
+    let retry_after = platform::testing::retry_after(&limited);
     assert!(retry_after.is_some_and(|secs| (1..=2).contains(&secs)));
     // Probes are never limited.
     assert_eq!(edge.get("/health/live").await.status(), StatusCode::OK);

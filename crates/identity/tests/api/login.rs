@@ -59,11 +59,7 @@ backend_test! {
         }
         // Locked: even the right password is refused until the lock ends.
         let response = app.login(&email, GOOD_PASSWORD).await;
-        let retry_after: Option<u64> = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
+        let retry_after = platform::testing::retry_after(&response);
         assert_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
         assert!(retry_after.is_some_and(|secs| (1..=120).contains(&secs)), "{retry_after:?}");
         // Another account from the same address is not affected.
