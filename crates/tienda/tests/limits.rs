@@ -143,39 +143,32 @@ async fn incidents_are_limited_per_customer_and_visitor_carts_per_address() {
         json_of(other).await
     );
 
-    // A visitor's first item makes a cart: limited by address.
+    // A visitor's item may make a cart (an unknown cart token makes one too): every anonymous
+    // add counts against the address.
     let products: Value =
         json_of(send(client.get(format!("{base}/api/catalog/products?in_stock=true"))).await).await;
     let product = products["items"][0]["id"].clone();
-    let add = |token: Option<&str>| {
-        let request = client
+    let add = || {
+        client
             .post(format!("{base}/api/orders/cart/items"))
-            .json(&json!({"product_id": product, "quantity": 1}));
-        match token {
-            Some(token) => request.header("x-cart-token", token),
-            None => request,
-        }
+            .json(&json!({"product_id": product, "quantity": 1}))
     };
-    let mut carts = Vec::new();
+    let mut carts = 0;
     for _ in 0..30 {
-        let response = send(add(None)).await;
-        let status = response.status();
-        if status == StatusCode::OK {
-            carts.push(
-                json_of(response).await["cart_token"]
-                    .as_str()
-                    .map(str::to_owned),
-            );
+        let response = send(add()).await;
+        if response.status() == StatusCode::OK {
+            carts += 1;
         } else {
             assert_refused(response).await;
         }
     }
-    assert!((10..=12).contains(&carts.len()), "{} carts", carts.len());
-    // A visitor with a cart goes on adding to it.
-    let token = carts.first().cloned().flatten();
-    assert!(token.is_some(), "no cart token was given");
-    let more = send(add(token.as_deref())).await;
-    assert!(more.status().is_success(), "{}", more.status());
+    assert!((10..=12).contains(&carts), "{carts} carts");
+    // A made-up cart token buys nothing.
+    let made_up = "ab".repeat(32);
+    assert_refused(send(add().header("x-cart-token", made_up)).await).await;
+    // A signed-in customer's cart is not a visitor's: it goes on.
+    let signed_in = send(add().bearer_auth(&second)).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,10 +4,12 @@
 //!
 //! - **every request** but health and metrics, per client address;
 //! - **guarded actions**, far stricter, one bucket per action and client: registration,
-//!   service tokens and a visitor's first cart item by client address (they are anonymous);
-//!   incidents, comments, reviews and checkout by the caller's credential (its bearer token or
+//!   service tokens and an anonymous cart item through the API by client address (they are
+//!   anonymous: any header a client makes up must buy nothing); incidents, comments, reviews,
+//!   checkout and the website's cart items by the caller's credential (its bearer token or
 //!   website session), since many customers may share one address. A made-up credential only
-//!   buys a bucket for requests that are then refused as unauthenticated.
+//!   buys a bucket for requests that are then refused as unauthenticated (a website form
+//!   without its session's CSRF token is refused too).
 //!
 //! Over a bucket: 429 with `Retry-After`, a problem document on the API, a short page on the
 //! website. The buckets live in the process: with N replicas behind a balancer a client may
@@ -31,9 +33,6 @@ use crate::error::ApiError;
 
 /// The website's session cookie, the credential of a signed-in shopper on the site's pages.
 pub const SESSION_COOKIE: &str = "tienda_session";
-
-/// The header that carries a visitor's cart token (without one, adding an item makes a cart).
-const CART_TOKEN_HEADER: &str = "x-cart-token";
 
 /// How often (in checks) the buckets of clients not seen lately are forgotten.
 const PRUNE_EVERY: u64 = 1 << 14;
@@ -78,7 +77,13 @@ impl RateLimitConfig {
 enum Guarded {
     Registration,
     ServiceToken,
+    /// An item put in a cart through the API without signing in: it may make a cart (an unknown
+    /// cart token makes one too), so it counts by address.
     VisitorCart,
+    /// An item put in a cart on the website: per session (a form needs the session's CSRF
+    /// token, so a bot pays a page for each new session, under the address's limit), so that
+    /// shoppers behind one address do not share a bucket.
+    SiteCart,
     Incident,
     Comment,
     Review,
@@ -88,7 +93,7 @@ enum Guarded {
 impl Guarded {
     /// The guarded action `method` and `path` take, if any: the API's routes and the website's
     /// forms that lead to them.
-    fn of(method: &Method, path: &str, has_cart_token: bool) -> Option<Self> {
+    fn of(method: &Method, path: &str, signed_in: bool) -> Option<Self> {
         if method != Method::POST {
             return None;
         }
@@ -97,9 +102,8 @@ impl Guarded {
         match segments.as_slice() {
             ["api", "identity", "register"] | ["register"] => Some(Self::Registration),
             ["api", "identity", "service-tokens"] => Some(Self::ServiceToken),
-            ["api", "orders", "cart", "items"] | ["cart", "items"] if !has_cart_token => {
-                Some(Self::VisitorCart)
-            }
+            ["api", "orders", "cart", "items"] if !signed_in => Some(Self::VisitorCart),
+            ["cart", "items"] => Some(Self::SiteCart),
             ["api", "support", "incidents"] | ["account", "incidents"] => Some(Self::Incident),
             ["api", "support", "incidents", _, "comments"]
             | ["account" | "admin", "incidents", _, "comments"] => Some(Self::Comment),
@@ -185,7 +189,7 @@ impl RateLimits {
         let action = Guarded::of(
             request.method(),
             path,
-            headers.contains_key(CART_TOKEN_HEADER),
+            headers.contains_key(header::AUTHORIZATION),
         )?;
         let credential = (!action.by_address())
             .then(|| credential(headers))
@@ -279,7 +283,7 @@ mod tests {
             Some(Guarded::ServiceToken)
         );
         assert_eq!(post("/api/orders/cart/items"), Some(Guarded::VisitorCart));
-        assert_eq!(post("/cart/items"), Some(Guarded::VisitorCart));
+        assert_eq!(post("/cart/items"), Some(Guarded::SiteCart));
         assert_eq!(
             Guarded::of(&Method::POST, "/api/orders/cart/items", true),
             None
