@@ -36,6 +36,8 @@ use crate::time::{from_db, to_db};
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
+/// The answer header that marks a replayed answer.
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 /// How long a key is remembered.
 pub const LIFETIME: time::Duration = time::Duration::hours(24);
 /// The longest key accepted.
@@ -116,7 +118,7 @@ pub fn replay_response(status: u16, body: String) -> Response {
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     response
         .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
     response
 }
 

@@ -15,6 +15,16 @@ pub use client::{
     Anonymous, Bearer, TestClient, TestUser, etag, serve, serve_with_http, unique_email,
 };
 
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+use crate::db::{Backend, DatabaseConfig};
+
 /// The `Retry-After` of an answer, in whole seconds, when it has one.
 pub fn retry_after(response: &reqwest::Response) -> Option<u64> {
     response
@@ -33,16 +43,6 @@ pub fn http_config() -> crate::http::HttpConfig {
         ..crate::http::HttpConfig::default()
     }
 }
-
-use std::net::SocketAddr;
-
-use anyhow::Context;
-use axum::Router;
-use sqlx::Connection;
-use tempfile::TempDir;
-use tokio::net::TcpListener;
-
-use crate::db::{Backend, DatabaseConfig};
 
 /// The environment variable naming a PostgreSQL server for tests.
 pub const DATABASE_URL_VAR: &str = "TIENDA_TEST_DATABASE_URL";

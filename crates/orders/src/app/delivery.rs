@@ -3,7 +3,6 @@
 //! it was when placed.
 
 use contracts::auth::Role;
-use contracts::money::CURRENCIES;
 use platform::auth::Caller;
 use platform::text::clean_text;
 use serde::Deserialize;
@@ -71,18 +70,18 @@ fn check(option: &DeliveryOption, shop_currency: &str) -> Result<DeliveryOption,
             format!("minor units, 0 to {MAX_PRICE}"),
         ));
     }
-    if !CURRENCIES.contains(&option.currency.as_str()) {
-        errors.push(platform::FieldError::new(
-            "price.currency",
-            "unsupported",
-            format!("one of {}", CURRENCIES.join(", ")),
-        ));
-    } else if option.active && option.currency != shop_currency {
-        errors.push(platform::FieldError::new(
-            "price.currency",
-            "not_shop_currency",
-            format!("the shop sells in {shop_currency}: an option it offers is priced in it"),
-        ));
+    // The currency as contracts::money checks every price (its amount bound is the catalog's,
+    // higher than a delivery's, so the amount is checked above).
+    let price = contracts::money::Money::new(option.price_amount, &option.currency);
+    let problems = if option.active {
+        price.validate_in(shop_currency)
+    } else {
+        price.validate()
+    };
+    for (field, code, message) in problems {
+        if field == "currency" {
+            errors.push(platform::FieldError::new("price.currency", code, message));
+        }
     }
     if !(0..=60).contains(&option.estimated_days) {
         errors.push(platform::FieldError::new(

@@ -168,7 +168,7 @@ pub async fn refund(state: &State, id: Uuid, restock: bool) -> Result<(), Error>
 }
 
 /// The reference of an order's returned units in the catalog's adjustments.
-pub fn refund_reference(order: Uuid) -> String {
+fn refund_reference(order: Uuid) -> String {
     format!("order:{order}:refund")
 }
 

@@ -26,7 +26,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde::Deserialize;
 
 use super::ClientAddress;
 use crate::error::ApiError;
@@ -38,7 +37,7 @@ pub const SESSION_COOKIE: &str = "tienda_session";
 const PRUNE_EVERY: u64 = 1 << 14;
 
 /// The limits a process enforces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
     /// Requests per second a client address may make on average; 0 turns every limit off.
     pub per_second: u32,
@@ -220,10 +219,11 @@ fn credential(headers: &axum::http::HeaderMap) -> Option<&[u8]> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.as_bytes())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .and_then(|cookie| cookie.value_raw())
+        .map(str::as_bytes)
 }
 
 /// The 429 answer: a problem document on the API's paths, a short page on the website's (in

@@ -65,7 +65,7 @@ pub struct Invalid(#[expect(dead_code, reason = "documentation only")] Problem);
 #[derive(IntoResponses)]
 #[response(
     status = 429,
-    description = "Too many attempts; see Retry-After",
+    description = "Too many requests or attempts; see Retry-After",
     content_type = "application/problem+json"
 )]
 pub struct TooManyRequests(#[expect(dead_code, reason = "documentation only")] Problem);
@@ -74,10 +74,28 @@ pub struct TooManyRequests(#[expect(dead_code, reason = "documentation only")] P
 #[derive(IntoResponses)]
 #[response(
     status = 503,
-    description = "A service it needs is unavailable; see Retry-After",
+    description = "Unavailable, or it took too long; see Retry-After",
     content_type = "application/problem+json"
 )]
 pub struct Unavailable(#[expect(dead_code, reason = "documentation only")] Problem);
+
+/// 413: the body is over the size limit.
+#[derive(IntoResponses)]
+#[response(
+    status = 413,
+    description = "Body over the size limit",
+    content_type = "application/problem+json"
+)]
+pub struct PayloadTooLarge(#[expect(dead_code, reason = "documentation only")] Problem);
+
+/// 415: the body is not JSON.
+#[derive(IntoResponses)]
+#[response(
+    status = 415,
+    description = "Body not sent as JSON",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(#[expect(dead_code, reason = "documentation only")] Problem);
 
 /// Adds to every operation of `document` the problem answers the standard stack itself gives,
 /// whatever the handler: 429 (rate limits) and 503 (timeout) everywhere, with `Retry-After`;
@@ -85,6 +103,7 @@ pub struct Unavailable(#[expect(dead_code, reason = "documentation only")] Probl
 /// id is not found); 400, 413 and 415 where a JSON body is read. A handler that documents one
 /// of these with words of its own keeps them.
 pub fn complete(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
     use utoipa::openapi::path::Operation;
     let retry_after = || {
         let mut header = utoipa::openapi::header::Header::new(
@@ -95,48 +114,33 @@ pub fn complete(document: &mut utoipa::openapi::OpenApi) {
         header.description = Some("Seconds to wait before trying again".to_owned());
         header
     };
-    let answer = |status: u16, description: &str, retry: bool| {
-        let mut response = utoipa::openapi::Response::new(description);
-        response.content.insert(
-            "application/problem+json".to_owned(),
-            utoipa::openapi::Content::new(Some(utoipa::openapi::Ref::from_schema_name("Problem"))),
-        );
-        if retry {
-            response
-                .headers
-                .insert("Retry-After".to_owned(), retry_after());
-        }
-        (status.to_string(), response)
-    };
     let add = |operation: &mut Operation, path: &str| {
+        // utoipa keeps a requirement's scheme names private; its JSON form names them.
         let bearer = operation.security.as_ref().is_some_and(|requirements| {
             serde_json::to_value(requirements)
                 .is_ok_and(|value| value.to_string().contains("\"bearer\""))
         });
-        let mut statuses = vec![
-            answer(429, "Too many requests; see Retry-After", true),
-            answer(503, "Unavailable or took too long; see Retry-After", true),
-        ];
+        let mut answers = vec![TooManyRequests::responses(), Unavailable::responses()];
         if bearer {
-            statuses.push(answer(401, "No valid access token", false));
+            answers.push(Unauthorized::responses());
         }
         if path.contains('{') {
-            statuses.push(answer(404, "Not found, or not the caller's to see", false));
+            answers.push(NotFound::responses());
         }
         if operation.request_body.is_some() {
-            statuses.push(answer(400, "Malformed request", false));
-            statuses.push(answer(413, "Body over the size limit", false));
-            statuses.push(answer(415, "Body not sent as JSON", false));
+            answers.push(BadRequest::responses());
+            answers.push(PayloadTooLarge::responses());
+            answers.push(UnsupportedMediaType::responses());
         }
-        for (status, response) in statuses {
-            let retry = response.headers.contains_key("Retry-After");
+        for (status, response) in answers.into_iter().flatten() {
+            let retry = status == "429" || status == "503";
             let kept = operation
                 .responses
                 .responses
                 .entry(status)
-                .or_insert_with(|| response.into());
-            // A handler's own 429 or 503 gets the header too.
-            if let (utoipa::openapi::RefOr::T(kept), true) = (kept, retry) {
+                .or_insert(response);
+            // Ours and a handler's own 429 or 503 alike say when to retry.
+            if let (RefOr::T(kept), true) = (kept, retry) {
                 kept.headers
                     .entry("Retry-After".to_owned())
                     .or_insert_with(retry_after);

@@ -129,7 +129,7 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
-            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static(crate::idempotency::HEADER),
             HeaderName::from_static("x-cart-token"),
             REQUEST_ID_HEADER,
         ])
@@ -137,7 +137,7 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
             header::ETAG,
             header::LOCATION,
             header::RETRY_AFTER,
-            HeaderName::from_static("idempotent-replayed"),
+            HeaderName::from_static(crate::idempotency::REPLAYED_HEADER),
             REQUEST_ID_HEADER,
         ])
         .max_age(Duration::from_secs(600))
